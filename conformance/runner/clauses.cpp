@@ -1,0 +1,19 @@
+#include "clauses.hpp"
+
+namespace startjoin::conformance {
+namespace {
+std::map<std::string, std::vector<std::string>>& registry() {
+    static std::map<std::string, std::vector<std::string>> tests;  // built before main() runs
+    return tests;
+}
+}  // namespace
+
+const std::map<std::string, std::vector<std::string>>& clauses_by_test() { return registry(); }
+
+clause_registration::clause_registration(const char* test,
+                                         std::initializer_list<const char*> clauses) {
+    auto& ids = registry()[test];
+    for (const char* clause : clauses) ids.emplace_back(clause);
+}
+
+}  // namespace startjoin::conformance

@@ -1,0 +1,31 @@
+// Why a test could not go on. Each message names the driver and quotes what it sent; the
+// report turns the marker at its start into a status.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace startjoin::conformance {
+
+/// The driver broke the protocol (a malformed line, a wrong id) or died: no verdict on the
+/// implementation can be given. Reported as BROKEN.
+class driver_error : public std::runtime_error {
+  public:
+    explicit driver_error(const std::string& message) : std::runtime_error("[BROKEN] " + message) {}
+};
+
+/// The driver did not answer in time: the implementation hangs (a join that never returns, a
+/// start that waits for its child). Reported as TIMEOUT.
+class driver_timeout : public std::runtime_error {
+  public:
+    explicit driver_timeout(const std::string& message)
+        : std::runtime_error("[TIMEOUT] " + message) {}
+};
+
+/// The implementation refused an operation the test needed to succeed. Reported as FAIL.
+class operation_refused : public std::runtime_error {
+  public:
+    explicit operation_refused(const std::string& message) : std::runtime_error(message) {}
+};
+
+}  // namespace startjoin::conformance

@@ -1,0 +1,100 @@
+#include "reaper.hpp"
+
+#include <dirent.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "pidfd.hpp"
+#include "unique_fd.hpp"
+
+namespace startjoin::conformance {
+namespace {
+
+// The parent pid in /proc/PID/stat: the field after the state, which follows the last ')' of
+// the command name (the name itself may contain spaces and parentheses).
+pid_t parent_of(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return -1;
+    const auto name_end = line.rfind(')');
+    if (name_end == std::string::npos) return -1;
+    std::istringstream rest(line.substr(name_end + 1));
+    char state;
+    pid_t parent = -1;
+    rest >> state >> parent;
+    return parent;
+}
+
+std::vector<pid_t> children_of_this_process() {
+    std::vector<pid_t> children;
+    const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
+    if (!proc) return children;
+    const pid_t self = ::getpid();
+    while (const dirent* entry = ::readdir(proc.get())) {
+        char* end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0') continue;
+        if (parent_of(static_cast<pid_t>(pid)) == self) children.push_back(static_cast<pid_t>(pid));
+    }
+    return children;
+}
+
+// Kills and reaps one child through a pidfd, so a slow death is bounded by the deadline.
+bool kill_and_reap(pid_t child, clock::time_point deadline) {
+    const unique_fd pidfd(::pidfd_open(child, 0));
+    if (!pidfd) return errno == ESRCH;  // already reaped by someone else: nothing left
+    ::pidfd_send_signal(pidfd.get(), SIGKILL, nullptr, 0);
+    pollfd watch{pidfd.get(), POLLIN, 0};
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        const int ready = ::poll(&watch, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+        if (ready > 0) break;
+        if (ready == 0) return false;
+        if (errno != EINTR) return false;
+    }
+    siginfo_t info{};
+    while (::waitid(P_PIDFD, static_cast<id_t>(pidfd.get()), &info, WEXITED) < 0 &&
+           errno == EINTR) {
+    }
+    return true;
+}
+
+}  // namespace
+
+void become_subreaper() {
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) throw_errno("prctl(PR_SET_CHILD_SUBREAPER)");
+}
+
+std::vector<std::string> reap_all_children(clock::time_point deadline) {
+    std::vector<std::string> stuck;
+    for (;;) {
+        // Zombies that are not listed any more (or raced the scan) are collected here.
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        const std::vector<pid_t> children = children_of_this_process();
+        if (children.empty()) {
+            if (::waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD) return stuck;
+            if (clock::now() >= deadline) break;
+            continue;  // a child appeared between the scan and the wait: look again
+        }
+        for (const pid_t child : children) {
+            if (!kill_and_reap(child, deadline)) {
+                stuck.push_back("pid " + std::to_string(child) + " did not die after SIGKILL");
+            }
+        }
+        if (!stuck.empty() || clock::now() >= deadline) break;
+    }
+    if (stuck.empty()) stuck.push_back("children were still appearing when the deadline passed");
+    return stuck;
+}
+
+}  // namespace startjoin::conformance

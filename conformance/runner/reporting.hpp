@@ -1,0 +1,40 @@
+// The verdict per test and per spec clause: printed as a summary after the run, and written as
+// JSON with --report-json.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "session.hpp"
+
+namespace startjoin::conformance {
+
+/// Remembers which implementation the run talks to, for the summary's header.
+void note_driver(const hello_info& hello);
+
+/// One test's outcome. status is PASS, FAIL, SKIP, TIMEOUT or BROKEN.
+struct test_outcome {
+    std::string name;
+    std::vector<std::string> clauses;
+    std::string status;
+    std::string message;
+};
+
+/// Collects outcomes as tests end; at the end of the program prints the per-clause summary
+/// and, if `json_path` is set, writes the report there.
+class report_listener : public ::testing::EmptyTestEventListener {
+  public:
+    explicit report_listener(std::optional<std::string> json_path)
+        : json_path_(std::move(json_path)) {}
+    void OnTestEnd(const ::testing::TestInfo& info) override;
+    void OnTestProgramEnd(const ::testing::UnitTest& unit) override;
+
+  private:
+    std::optional<std::string> json_path_;
+    std::vector<test_outcome> outcomes_;
+};
+
+}  // namespace startjoin::conformance

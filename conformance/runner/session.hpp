@@ -1,0 +1,150 @@
+// One conversation with a driver, from its launch to the reaping of its last descendant:
+// requests and replies, the captured console, trace events and gates (spec/protocol.md).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driver_process.hpp"
+#include "fifo_dir.hpp"
+#include "startjoin/protocol/script.hpp"
+#include "timeouts.hpp"
+
+namespace startjoin::conformance {
+
+/// What the driver said about itself in its handshake.
+struct hello_info {
+    std::string implementation;
+    std::string version;
+    std::string profile;
+    std::vector<std::string> features;
+    bool supports(const std::string& feature) const;
+};
+
+struct reply {
+    std::uint64_t id = 0;
+    bool ok = false;
+    nlohmann::json value;  ///< null when the operation returns nothing
+    std::string error_kind;
+    std::string error_message;
+};
+
+/// One recorded event, in arrival order: a trace event from the parent or a child, or the
+/// return of a parent operation (recorded when its reply arrives, after every trace event
+/// written before it).
+struct history_entry {
+    enum class kind { trace, returned } type;
+    std::string from;   ///< "parent" or a process handle
+    std::string event;  ///< trace: the event name; returned: "join(p1)", "start(p1)", ...
+    nlohmann::json data;
+    std::string describe() const;
+};
+
+class session {
+  public:
+    /// Launches `/bin/sh -c driver_command` and reads its handshake. Throws driver_error
+    /// or driver_timeout when the driver does not introduce itself properly.
+    explicit session(std::string driver_command);
+    /// Kills the driver's process group and reaps every descendant.
+    ~session();
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    const std::string& command() const { return command_; }
+    const hello_info& hello() const { return hello_; }
+
+    /// Creates a process object running `steps` with `args`; returns its handle ("p1", ...).
+    /// Every gate the script waits on exists before the request is sent.
+    std::string create(const protocol::script& steps,
+                       const nlohmann::json& args = nlohmann::json::array());
+
+    // Operations that the test needs to succeed: an error reply throws operation_refused.
+    void start(const std::string& process);
+    void join(const std::string& process);
+    bool join(const std::string& process, double timeout_seconds);
+    bool is_alive(const std::string& process);
+    std::optional<int> exitcode(const std::string& process);
+    std::optional<long long> pid(const std::string& process);
+    void print(const std::string& text, const std::string& stream = "stdout");
+    void trace(const std::string& event);
+
+    /// Sends any request (an "id" is added) and waits for its reply, whatever it says.
+    reply call(nlohmann::json request);
+    /// The two halves of call(), for requests whose reply must not arrive too early.
+    std::uint64_t send(nlohmann::json request);
+    /// Waits for the reply to `id` until the reply deadline; throws driver_timeout after it.
+    reply await(std::uint64_t id);
+    /// Waits for the reply to `id` at most `window`; nullopt if it has not arrived by then.
+    std::optional<reply> await_within(std::uint64_t id, seconds window);
+
+    /// Lets `count` waiters of `gate` go (the gate must appear in a created script).
+    void release(const std::string& gate, int count = 1);
+
+    /// Sends `shutdown`, waits for the driver to end, reaps everything and collects the rest of
+    /// its output. Throws driver_timeout if the driver does not end in time (after cleaning up).
+    void finish();
+    /// Kills the driver's process group and reaps every descendant (finish() and the destructor
+    /// do it too). Throws if a process could not be reaped before the deadline.
+    void kill_all();
+
+    /// The driver's wait status; known after finish().
+    std::optional<int> driver_status() const { return driver_status_; }
+
+    /// The console so far (complete after finish()).
+    const std::string& captured_stdout() const { return out_; }
+    const std::string& captured_stderr() const { return err_; }
+    const std::vector<history_entry>& history() const { return history_; }
+    /// Position of the first trace event `event` from `from` in history(), if any.
+    std::optional<std::size_t> find_event(const std::string& from, const std::string& event) const;
+    /// Position of the return of `operation` ("join(p1)") in history(), if any.
+    std::optional<std::size_t> find_return(const std::string& operation) const;
+
+    /// Everything a reader needs to understand a failure: driver, history, console.
+    std::string transcript() const;
+
+  private:
+    struct pending_request {
+        std::string op;
+        std::string process;
+        std::string line;
+    };
+
+    reply succeed(nlohmann::json request);
+    bool pump_until(clock::time_point deadline, const std::function<bool()>& done);
+    void read_replies();
+    void read_console(unique_fd& fd, std::string& into);
+    void read_trace();
+    void on_reply_line(const std::string& line);
+    void on_trace_line(const std::string& line);
+    void read_hello();
+    std::string driver_name() const;
+    std::string describe(std::uint64_t id) const;
+
+    std::string command_;
+    std::unique_ptr<fifo_dir> fifos_;
+    std::unique_ptr<driver_process> driver_;
+    hello_info hello_;
+    bool hello_received_ = false;
+
+    std::uint64_t next_id_ = 1;
+    int next_process_ = 1;
+    std::map<std::uint64_t, pending_request> pending_;
+    std::map<std::uint64_t, reply> replies_;
+    std::string reply_buffer_, trace_buffer_;
+    std::optional<std::string> hello_line_;
+    bool replies_closed_ = false;
+    bool driver_exited_ = false;
+
+    std::string out_, err_;
+    std::vector<history_entry> history_;
+    std::optional<int> driver_status_;
+    bool torn_down_ = false;
+};
+
+}  // namespace startjoin::conformance
