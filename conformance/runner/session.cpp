@@ -142,10 +142,10 @@ void session::read_hello() {
                [&] { return hello_line_.has_value() || driver_exited_ || replies_closed_; });
     if (!hello_line_) {
         if (driver_exited_ || replies_closed_) {
-            throw driver_error(fmt::format(
-                "{} {} before sending its handshake on fd 4; its stderr:\n{}", driver_name(),
-                driver_exited_ ? describe_wait_status(*driver_->exit_status()) : "closed fd 4",
-                indented(err_)));
+            const std::string why = why_it_stopped();
+            throw driver_error(
+                fmt::format("{} {} before sending its handshake on fd 4; its stderr:\n{}",
+                            driver_name(), why, indented(err_)));
         }
         throw driver_timeout(fmt::format("{} sent no handshake on fd 4 within {:.1f}s",
                                          driver_name(), timeouts::reply().count()));
@@ -310,6 +310,15 @@ void session::on_reply_line(const std::string& line) {
     replies_.emplace(id, std::move(answer));
 }
 
+std::string session::why_it_stopped() {
+    // A dying driver's fd 4 reaches end of file just before its pidfd reports the exit; wait
+    // for the exit so the message gives the real cause (a crash, an exit status).
+    if (!driver_exited_)
+        pump_until(deadline_after(timeouts::exit()), [&] { return driver_exited_; });
+    if (driver_exited_) return describe_wait_status(*driver_->exit_status());
+    return "closed fd 4 but kept running";
+}
+
 std::string session::describe(std::uint64_t id) const {
     const auto found = pending_.find(id);
     return found == pending_.end() ? fmt::format("request #{}", id)
@@ -351,10 +360,10 @@ std::optional<reply> session::await_within(std::uint64_t id, seconds window) {
         return answer;
     }
     if (driver_exited_ || replies_closed_) {
-        throw driver_error(fmt::format(
-            "{} {} while the runner waited for the reply to {}; its stderr:\n{}", driver_name(),
-            driver_exited_ ? describe_wait_status(*driver_->exit_status()) : "closed fd 4",
-            describe(id), indented(err_)));
+        const std::string why = why_it_stopped();
+        throw driver_error(
+            fmt::format("{} {} while the runner waited for the reply to {}; its stderr:\n{}",
+                        driver_name(), why, describe(id), indented(err_)));
     }
     return std::nullopt;
 }

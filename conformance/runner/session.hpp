@@ -125,6 +125,7 @@ class session {
     void read_hello();
     std::string driver_name() const;
     std::string describe(std::uint64_t id) const;
+    std::string why_it_stopped();
 
     std::string command_;
     std::unique_ptr<fifo_dir> fifos_;

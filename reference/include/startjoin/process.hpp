@@ -37,22 +37,22 @@ const char* to_string(error_kind kind) noexcept;
 
 /// The typed error of every Process operation. Preconditions are checked in every build.
 class process_error : public std::runtime_error {
-public:
+  public:
     process_error(error_kind kind, const std::string& message);
     error_kind kind() const noexcept { return kind_; }
 
-private:
+  private:
     error_kind kind_;
 };
 
 /// Thrown by exit_target() and caught by the child's wrapper: the target asked to end with
 /// `code`, like Python's SystemExit. Unwinds the target's stack, so destructors run.
 class exit_request {
-public:
+  public:
     explicit exit_request(int code) noexcept : code_(code) {}
     int code() const noexcept { return code_; }
 
-private:
+  private:
     int code_;
 };
 
@@ -63,20 +63,20 @@ private:
 namespace detail {
 // A type-erased, move-only target: the decayed callable and decayed copies of its arguments.
 class target {
-public:
+  public:
     virtual ~target() = default;
     virtual void run() = 0;
 };
 
 template <class F, class... Args>
 class bound_target final : public target {
-public:
+  public:
     template <class G, class... A>
     explicit bound_target(G&& g, A&&... a)
         : function_(std::forward<G>(g)), arguments_(std::forward<A>(a)...) {}
     void run() override { std::apply(std::move(function_), std::move(arguments_)); }
 
-private:
+  private:
     F function_;
     std::tuple<Args...> arguments_;
 };
@@ -88,18 +88,20 @@ struct state;
 ///
 /// Thread safety: join(), join(timeout), is_alive(), exitcode() and pid() may be called from
 /// several threads at once; they all observe the same termination and exit code. start(),
-/// terminate(), kill(), close() and the setters must not race with each other.
+/// terminate(), kill(), close() and the setters must not race with each other. A Process is
+/// used only by the process that created it: a forked child calling into its copy gets
+/// invalid_state (the copy's lock may have been held across the fork), as in Python.
 ///
 /// Destructor policy (spec [parent-exit.destructor]): destroying a started Process whose child
 /// may still run first ends it the way a parent's exit would, like std::jthread: a non-daemon
 /// child is joined, a daemon child is terminated (SIGTERM) and then joined. So a Process never
 /// leaves a zombie or an unobserved child behind it.
 class Process {
-public:
+  public:
     /// Captures `function` and decayed copies of `arguments`, like std::thread. Nothing runs
     /// until start(). The child calls std::invoke(function, arguments...).
     template <class F, class... Args>
-        requires std::is_invocable_v<std::decay_t<F>, std::decay_t<Args>...>
+    requires std::is_invocable_v<std::decay_t<F>, std::decay_t<Args>...>
     explicit Process(F&& function, Args&&... arguments)
         : Process(std::make_unique<detail::bound_target<std::decay_t<F>, std::decay_t<Args>...>>(
               std::forward<F>(function), std::forward<Args>(arguments)...)) {}
@@ -151,7 +153,7 @@ public:
     bool daemon() const;
     void set_daemon(bool daemon);
 
-private:
+  private:
     explicit Process(std::unique_ptr<detail::target> target);
     std::unique_ptr<detail::state> state_;
 };

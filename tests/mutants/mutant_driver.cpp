@@ -1,0 +1,71 @@
+// startjoin-driver-mutant NAME: the reference driver with one deliberate defect, the kind real
+// implementations have had. The suite must reject every mutant for the clause it names.
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+
+#include "reference_adapter.hpp"
+#include "startjoin/adapter/serve.hpp"
+
+namespace {
+
+using namespace startjoin::adapter;
+
+// join() that returns at once instead of waiting for the child: the bug of an implementation
+// that forgets to wait, or waits on the wrong thing.
+class join_returns_at_once final : public reference_process {
+  public:
+    using reference_process::reference_process;
+    void join() override {}
+};
+
+struct mutant {
+    const char* name;
+    const char* violates;  // the clause the suite must report as failed
+    std::function<std::unique_ptr<process_object>(target)> make;
+};
+
+template <class Process>
+std::unique_ptr<process_object> make_process(target what) {
+    return std::make_unique<Process>(std::move(what));
+}
+
+const mutant mutants[] = {
+    {"join-returns-at-once", "join.after-exit", make_process<join_returns_at_once>},
+};
+
+class mutant_implementation final : public reference_implementation {
+  public:
+    explicit mutant_implementation(const mutant& chosen) : chosen_(chosen) {}
+    description describe() const override {
+        description about = reference_implementation::describe();
+        about.implementation += std::string("+mutant:") + chosen_.name;
+        return about;
+    }
+    std::unique_ptr<process_object> create(target what) override {
+        return chosen_.make(std::move(what));
+    }
+
+  private:
+    const mutant& chosen_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 2 && std::strcmp(argv[1], "--list") == 0) {
+        for (const mutant& each : mutants) std::printf("%s %s\n", each.name, each.violates);
+        return 0;
+    }
+    for (const mutant& each : mutants) {
+        if (argc == 2 && std::strcmp(argv[1], each.name) == 0) {
+            mutant_implementation implementation(each);
+            return serve(implementation);
+        }
+    }
+    std::fprintf(stderr, "usage: startjoin-driver-mutant NAME | --list\nknown mutants:");
+    for (const mutant& each : mutants) std::fprintf(stderr, " %s", each.name);
+    std::fprintf(stderr, "\n");
+    return 2;
+}

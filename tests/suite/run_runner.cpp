@@ -1,0 +1,88 @@
+#include "run_runner.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace startjoin::suite_tests {
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream file(path);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+nlohmann::json find_by(const nlohmann::json& list, const char* key, const std::string& value) {
+    if (!list.is_array()) return nullptr;
+    for (const auto& entry : list) {
+        if (entry.value(key, std::string()) == value) return entry;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json runner_result::test(const std::string& name) const {
+    return report.is_object() ? find_by(report.value("tests", nlohmann::json()), "name", name)
+                              : nullptr;
+}
+
+nlohmann::json runner_result::clause(const std::string& id) const {
+    return report.is_object() ? find_by(report.value("clauses", nlohmann::json()), "id", id)
+                              : nullptr;
+}
+
+runner_result run_runner(const std::vector<std::string>& arguments,
+                         const std::vector<std::string>& environment) {
+    const auto directory =
+        std::filesystem::temp_directory_path() /
+        ("startjoin-suite-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    std::filesystem::create_directories(directory);
+    const auto output_path = directory / "output.txt";
+    const auto report_path = directory / "report.json";
+
+    std::vector<std::string> argv_strings = {STARTJOIN_RUNNER};
+    argv_strings.insert(argv_strings.end(), arguments.begin(), arguments.end());
+    argv_strings.push_back("--report-json=" + report_path.string());
+    std::vector<char*> argv;
+    for (auto& argument : argv_strings) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+
+    const pid_t child = ::fork();
+    if (child < 0) throw std::runtime_error("fork failed");
+    if (child == 0) {
+        const int output = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(output, 1);
+        ::dup2(output, 2);
+        for (const std::string& entry : environment) ::putenv(const_cast<char*>(entry.c_str()));
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0) {
+    }
+    runner_result result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.output = read_file(output_path);
+    if (std::filesystem::exists(report_path)) {
+        result.report = nlohmann::json::parse(read_file(report_path), nullptr, false);
+    }
+    std::filesystem::remove_all(directory);
+    return result;
+}
+
+std::string fake_driver(const std::string& body) {
+    return "printf '%s\\n' '{\"hello\":\"startjoin\",\"protocol\":1,\"implementation\":\"fake\","
+           "\"version\":\"0\",\"profile\":\"process\",\"features\":[]}' >&4; " +
+           body;
+}
+
+}  // namespace startjoin::suite_tests

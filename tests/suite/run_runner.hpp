@@ -1,0 +1,29 @@
+// Runs startjoin-conformance as a user would, and reads back its JSON report.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace startjoin::suite_tests {
+
+struct runner_result {
+    int exit_code = -1;     ///< the runner's exit status, or -1 if it did not exit normally
+    std::string output;     ///< its stdout and stderr, interleaved
+    nlohmann::json report;  ///< the --report-json file; null if it was not written
+
+    /// The report entry of test `name` ("Seed.ParentOutputAppearsOnlyAfterChildCompletes").
+    nlohmann::json test(const std::string& name) const;
+    /// The report entry of clause `id` ("join.after-exit").
+    nlohmann::json clause(const std::string& id) const;
+};
+
+/// Runs the runner with `arguments` (after the program name), with extra `environment`
+/// entries ("NAME=value"). --report-json is added.
+runner_result run_runner(const std::vector<std::string>& arguments,
+                         const std::vector<std::string>& environment = {});
+
+/// The driver command of a fake driver written in sh: `body` runs after a valid handshake.
+std::string fake_driver(const std::string& body);
+
+}  // namespace startjoin::suite_tests

@@ -1,0 +1,161 @@
+// Tests of the suite itself: the runner must reject broken implementations and broken drivers
+// for the right reason, with a message a user can act on, and never hang or leak a process.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+
+#include "run_runner.hpp"
+
+namespace startjoin::suite_tests {
+namespace {
+
+const std::string seed_test = "Seed.ParentOutputAppearsOnlyAfterChildCompletes";
+
+std::string mutant(const std::string& name) {
+    return std::string(STARTJOIN_MUTANT_DRIVER) + " " + name;
+}
+
+TEST(BrokenImplementation, JoinThatReturnsAtOnceFailsTheSeedExampleShowingBothOutputs) {
+    const runner_result run = run_runner({"--driver", mutant("join-returns-at-once"),
+                                          "--gtest_filter=Seed.*:Join.BlocksUntilChildHasEnded"});
+    EXPECT_NE(run.exit_code, 0) << run.output;
+    const auto seed = run.test(seed_test);
+    ASSERT_TRUE(seed.is_object()) << "no report entry for the seed test\n" << run.output;
+    EXPECT_EQ(seed["status"], "FAIL") << run.output;
+    const std::string message = seed["message"];
+    for (const char* expected :
+         {"join() returned while the worker was still held on its gate", "expected stdout:",
+          "| Starting worker\n    | Worker completed\n    | Parent process completed",
+          "captured stdout:"}) {
+        EXPECT_NE(message.find(expected), std::string::npos)
+            << "the failure message lacks \"" << expected << "\":\n"
+            << message;
+    }
+    EXPECT_EQ(run.clause("join.after-exit")["status"], "FAIL") << run.output;
+    EXPECT_EQ(run.test("Join.BlocksUntilChildHasEnded")["status"], "FAIL") << run.output;
+}
+
+TEST(BrokenImplementation, TheSameChecksPassTheReference) {
+    const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER,
+                                          "--gtest_filter=Seed.*:Join.BlocksUntilChildHasEnded"});
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(run.test(seed_test)["status"], "PASS") << run.output;
+    EXPECT_EQ(run.clause("join.after-exit")["status"], "PASS") << run.output;
+}
+
+// A fake driver's problem shows up in the first test it meets.
+const std::string any_test = "--gtest_filter=Join.BeforeStartIsInvalidState";
+
+TEST(BrokenDriver, MalformedHandshakeIsBrokenAndQuoted) {
+    const std::string command = "printf 'hello-garbage\\n' >&4; cat <&3 >/dev/null";
+    const runner_result run = run_runner({"--driver", command, any_test});
+    EXPECT_NE(run.exit_code, 0);
+    const auto test = run.test("Join.BeforeStartIsInvalidState");
+    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    const std::string message = test.value("message", std::string());
+    EXPECT_NE(message.find("'hello-garbage'"), std::string::npos) << message;
+    EXPECT_NE(message.find(command), std::string::npos)
+        << "the message must name the driver: " << message;
+}
+
+TEST(BrokenDriver, MalformedReplyIsBrokenAndQuoted) {
+    const runner_result run = run_runner(
+        {"--driver",
+         fake_driver("read -r request <&3; printf 'not-json{\\n' >&4; cat <&3 >/dev/null"),
+         any_test});
+    EXPECT_NE(run.exit_code, 0);
+    const auto test = run.test("Join.BeforeStartIsInvalidState");
+    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("'not-json{'"), std::string::npos)
+        << run.output;
+}
+
+TEST(BrokenDriver, ReplyWithTheWrongIdIsBroken) {
+    const runner_result run = run_runner(
+        {"--driver",
+         fake_driver(
+             "read -r request <&3; printf '{\"id\":99,\"ok\":true}\\n' >&4; cat <&3 >/dev/null"),
+         any_test});
+    const auto test = run.test("Join.BeforeStartIsInvalidState");
+    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("no request #99"), std::string::npos)
+        << run.output;
+}
+
+TEST(BrokenDriver, CrashIsBrokenWithTheSignal) {
+    const runner_result run =
+        run_runner({"--driver", fake_driver("read -r request <&3; kill -SEGV $$"), any_test});
+    const auto test = run.test("Join.BeforeStartIsInvalidState");
+    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("killed by signal 11"), std::string::npos)
+        << run.output;
+}
+
+TEST(BrokenDriver, MissingProgramIsBrokenWithItsStderr) {
+    const runner_result run = run_runner({"--driver", "/nonexistent/startjoin-driver", any_test});
+    const auto test = run.test("Join.BeforeStartIsInvalidState");
+    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    const std::string message = test.value("message", std::string());
+    EXPECT_NE(message.find("exited with status 127 before sending its handshake"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("/nonexistent/startjoin-driver"), std::string::npos) << message;
+}
+
+// The deadline is scaled down so the test is quick; the verdict does not depend on its length.
+TEST(BrokenDriver, HungDriverTimesOutInsteadOfHangingTheRun) {
+    const runner_result run = run_runner({"--driver", fake_driver("cat <&3 >/dev/null"), any_test},
+                                         {"STARTJOIN_TIMEOUT_MULTIPLIER=0.05"});
+    EXPECT_NE(run.exit_code, 0);
+    const auto test = run.test("Join.BeforeStartIsInvalidState");
+    EXPECT_EQ(test["status"], "TIMEOUT") << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("did not answer request #"),
+              std::string::npos)
+        << run.output;
+}
+
+// A descendant that left the driver's process group and session is still found (the runner is a
+// subreaper) and killed before the runner exits.
+TEST(BrokenDriver, NoDescendantOutlivesTheTest) {
+    const auto pid_file = std::filesystem::temp_directory_path() /
+                          ("startjoin-escapee-" + std::to_string(::getpid()));
+    const runner_result run =
+        run_runner({"--driver",
+                    "setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > " +
+                        pid_file.string() + "; " + fake_driver("cat <&3 >/dev/null"),
+                    any_test},
+                   {"STARTJOIN_TIMEOUT_MULTIPLIER=0.05"});
+    std::ifstream file(pid_file);
+    pid_t escapee = 0;
+    ASSERT_TRUE(file >> escapee) << "the fake driver did not record its escapee\n" << run.output;
+    std::filesystem::remove(pid_file);
+    const bool alive = ::kill(escapee, 0) == 0;
+    if (alive) ::kill(escapee, SIGKILL);
+    EXPECT_FALSE(alive) << "pid " << escapee << " outlived the runner\n" << run.output;
+}
+
+TEST(CommandLine, UnknownArgumentIsRejectedByName) {
+    const runner_result run = run_runner({"--driver", "true", "--bogus-flag"});
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.output.find("unknown argument '--bogus-flag'"), std::string::npos) << run.output;
+}
+
+TEST(CommandLine, MissingDriverIsRejected) {
+    const runner_result run = run_runner({});
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.output.find("--driver is required"), std::string::npos) << run.output;
+}
+
+TEST(CommandLine, MalformedTimeoutMultiplierIsRejected) {
+    const runner_result run =
+        run_runner({"--driver", "true"}, {"STARTJOIN_TIMEOUT_MULTIPLIER=fast"});
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.output.find("STARTJOIN_TIMEOUT_MULTIPLIER='fast'"), std::string::npos)
+        << run.output;
+}
+
+}  // namespace
+}  // namespace startjoin::suite_tests
