@@ -60,12 +60,25 @@ void reference_process::kill() {
 void reference_process::close() {
     reporting_errors([&] { process_.close(); });
 }
+void reference_process::set_daemon(bool daemon) {
+    reporting_errors([&] { process_.set_daemon(daemon); });
+}
+bool reference_process::daemon() {
+    return reporting_errors([&] { return process_.daemon(); });
+}
+void reference_process::set_name(const std::string& name) {
+    reporting_errors([&] { process_.set_name(name); });
+}
+std::string reference_process::name() {
+    return reporting_errors([&] { return process_.name(); });
+}
 
 description reference_implementation::describe() const {
     return {.implementation = "startjoin-reference",
             .version = "0.1.0",
             .profile = "process",
-            .features = {"join_timeout", "terminate", "kill", "close"}};
+            .features = {"join_timeout", "terminate", "kill", "close", "daemon", "name", "globals",
+                         "nest", "orphan", "exec", "count_fds", "zombies", "join_threads"}};
 }
 
 std::unique_ptr<process_object> reference_implementation::create(target what) {

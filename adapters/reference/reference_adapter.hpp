@@ -23,6 +23,10 @@ class reference_process : public process_object {
     void terminate() override;
     void kill() override;
     void close() override;
+    void set_daemon(bool daemon) override;
+    bool daemon() override;
+    void set_name(const std::string& name) override;
+    std::string name() override;
 
   protected:
     Process& process() { return process_; }
@@ -31,6 +35,7 @@ class reference_process : public process_object {
     Process process_;
 };
 
+/// Creates reference_process objects and supports every feature of the protocol.
 class reference_implementation : public implementation {
   public:
     description describe() const override;

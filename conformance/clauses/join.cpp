@@ -51,5 +51,25 @@ STARTJOIN_TEST(Join, RepeatsWithTheSameResult, "join.repeatable") {
     }
 }
 
+// join() from several threads of the parent at once: all block while the child is held, all
+// return once it has ended, and all see the same exit code.
+STARTJOIN_TEST(Join, FromSeveralThreadsAtOnce, "join.threads") {
+    session& s = driver();
+    if (!s.hello().supports("join_threads")) GTEST_SKIP() << "needs driver feature join_threads";
+    constexpr int threads = 8;
+    const std::string child = s.create({step::wait{"finish"}, step::exit{5}});
+    s.start(child);
+    const auto id = s.send({{"op", "join_threads"}, {"process", child}, {"threads", threads}});
+    EXPECT_FALSE(s.await_within(id, timeouts::observation_window()).has_value())
+        << "join() returned in some thread while the child was held on its gate\n"
+        << s.transcript();
+    s.release("finish");
+    const reply joined = s.await(id);
+    ASSERT_TRUE(joined.ok) << joined.error_kind << ": " << joined.error_message;
+    EXPECT_EQ(joined.value, nlohmann::json(std::vector<int>(threads, 5)))
+        << "every thread must see exit code 5\n"
+        << s.transcript();
+}
+
 }  // namespace
 }  // namespace startjoin::conformance

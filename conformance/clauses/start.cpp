@@ -50,5 +50,24 @@ STARTJOIN_TEST(Start, SecondCallIsInvalidStateAndCreatesNothing, "start.once") {
     EXPECT_EQ(runs, 1u) << "the target ran " << runs << " times\n" << s.transcript();
 }
 
+// Every child is held on the same gate until all have reported that they run: an
+// implementation that runs children one at a time never gets the second one going.
+STARTJOIN_TEST(Start, ManyChildrenRunAtTheSameTime, "start.many") {
+    session& s = driver();
+    constexpr int children = 8;
+    std::vector<std::string> handles;
+    for (int i = 0; i < children; ++i) {
+        handles.push_back(
+            s.create({step::trace{"running"}, step::wait{"all-running"}, step::exit{i}}));
+    }
+    for (const std::string& child : handles) s.start(child);
+    for (const std::string& child : handles) s.wait_for_event(child, "running");
+    s.release("all-running", children);
+    for (int i = 0; i < children; ++i) {
+        s.join(handles[i]);
+        EXPECT_EQ(s.exitcode(handles[i]), i) << s.transcript();
+    }
+}
+
 }  // namespace
 }  // namespace startjoin::conformance

@@ -10,6 +10,11 @@ std::map<std::string, std::vector<std::string>>& registry() {
 
 const std::map<std::string, std::vector<std::string>>& clauses_by_test() { return registry(); }
 
+void add_clauses(const std::string& test, const std::vector<std::string>& clauses) {
+    auto& ids = registry()[test];
+    ids.insert(ids.end(), clauses.begin(), clauses.end());
+}
+
 clause_registration::clause_registration(const char* test,
                                          std::initializer_list<const char*> clauses) {
     auto& ids = registry()[test];

@@ -14,6 +14,9 @@ namespace startjoin::conformance {
 /// Test full name ("Join.BlocksUntilChildEnds") -> clause IDs ("join.blocks"), without brackets.
 const std::map<std::string, std::vector<std::string>>& clauses_by_test();
 
+/// Records that test `test` checks `clauses` (tests registered at run time, like scenarios).
+void add_clauses(const std::string& test, const std::vector<std::string>& clauses);
+
 /// Records the clauses of one test at static-initialization time.
 struct clause_registration {
     clause_registration(const char* test, std::initializer_list<const char*> clauses);

@@ -9,20 +9,31 @@
 
 #include "fixture.hpp"
 #include "reaper.hpp"
+#include "registration.hpp"
 #include "reporting.hpp"
+#include "spec_document.hpp"
 #include "timeouts.hpp"
+#include "traceability.hpp"
 
 namespace {
 
 constexpr const char* usage =
-    "usage: startjoin-conformance --driver 'COMMAND' [--report-json FILE] [gtest flags]\n"
-    "  --driver COMMAND     the driver to test, run as /bin/sh -c COMMAND (spec/protocol.md)\n"
-    "  --report-json FILE   also write every test's and clause's verdict to FILE as JSON\n"
+    "usage: startjoin-conformance --driver 'COMMAND' [--report-json FILE] [--spec DIR] [gtest "
+    "flags]\n"
+    "       startjoin-conformance --check-traceability [--spec DIR]\n"
+    "  --driver COMMAND      the driver to test, run as /bin/sh -c COMMAND (spec/protocol.md)\n"
+    "  --report-json FILE    also write every test's and clause's verdict to FILE as JSON\n"
+    "  --spec DIR            the spec whose scenarios run and whose clauses are reported\n"
+    "                        (default: the source tree's spec/)\n"
+    "  --check-traceability  check that every clause is tested and every test cites defined\n"
+    "                        clauses; needs no driver\n"
     "environment: STARTJOIN_TIMEOUT_MULTIPLIER scales every deadline (default 1)\n";
 
 struct options {
     std::optional<std::string> driver;
     std::optional<std::string> report_json;
+    std::string spec = STARTJOIN_SPEC_DIR;
+    bool check_traceability = false;
 };
 
 // Reads our own flags; gtest has already taken its own out of argv.
@@ -49,6 +60,10 @@ options parse(int argc, char** argv) {
             parsed.driver = std::move(driver);
         } else if (auto report = value_of("--report-json")) {
             parsed.report_json = std::move(report);
+        } else if (auto spec = value_of("--spec")) {
+            parsed.spec = std::move(*spec);
+        } else if (arg == "--check-traceability") {
+            parsed.check_traceability = true;
         } else {
             fmt::print(stderr, "startjoin-conformance: unknown argument '{}'\n{}", arg, usage);
             std::exit(2);
@@ -60,21 +75,39 @@ options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    using namespace startjoin::conformance;
     ::testing::InitGoogleTest(&argc, argv);
     const options parsed = parse(argc, argv);
-    startjoin::conformance::timeout_multiplier();  // a malformed multiplier stops us here
+    timeout_multiplier();  // a malformed multiplier stops us here
 
+    spec_document spec;
+    try {
+        spec = read_spec(parsed.spec);
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "startjoin-conformance: {}\n", error.what());
+        return 2;
+    }
+    register_scenarios(spec);
+
+    if (parsed.check_traceability) {
+        const std::vector<std::string> problems = traceability_problems(spec);
+        for (const std::string& problem : problems) fmt::print("{}\n", problem);
+        fmt::print("traceability: {} clauses, {} tests and scenarios; {} problem{}\n",
+                   spec.clauses.size(), clauses_by_test().size(), problems.size(),
+                   problems.size() == 1 ? "" : "s");
+        return problems.empty() ? 0 : 1;
+    }
     if (!::testing::GTEST_FLAG(list_tests)) {
         if (!parsed.driver || parsed.driver->empty()) {
             fmt::print(stderr, "startjoin-conformance: --driver is required\n{}", usage);
             return 2;
         }
-        startjoin::conformance::set_driver_command(*parsed.driver);
+        set_driver_command(*parsed.driver);
         // A driver that dies must show up as an error on write, not kill the runner.
         ::signal(SIGPIPE, SIG_IGN);
-        startjoin::conformance::become_subreaper();
+        become_subreaper();
         ::testing::UnitTest::GetInstance()->listeners().Append(
-            new startjoin::conformance::report_listener(parsed.report_json));
+            new report_listener(parsed.report_json, std::move(spec)));
     }
     return RUN_ALL_TESTS();
 }

@@ -45,7 +45,8 @@ std::string status_of(const ::testing::TestResult& result, std::string& message)
 }
 
 // A clause fails if any of its tests fails (the worst failure names it); it passes if a test
-// passed and none failed; it is skipped only if every test of it was skipped.
+// passed and none failed; it is skipped if every test of it was skipped; NOT RUN if none ran
+// (a --gtest_filter left it out).
 std::string clause_status(const std::vector<const test_outcome*>& tests) {
     for (const char* worst : {"BROKEN", "TIMEOUT", "FAIL"}) {
         for (const test_outcome* test : tests) {
@@ -55,7 +56,7 @@ std::string clause_status(const std::vector<const test_outcome*>& tests) {
     for (const test_outcome* test : tests) {
         if (test->status == "PASS") return "PASS";
     }
-    return "SKIP";
+    return tests.empty() ? "NOT RUN" : "SKIP";
 }
 
 bool is_failure(const std::string& status) { return status != "PASS" && status != "SKIP"; }
@@ -79,6 +80,13 @@ void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
     for (const test_outcome& outcome : outcomes_) {
         for (const std::string& clause : outcome.clauses) by_clause[clause].push_back(&outcome);
     }
+    // Every clause of the spec, in its order, then any clause a test cites that the spec lacks
+    // (the traceability test fails on those).
+    std::vector<std::string> order;
+    for (const spec_clause& clause : spec_.clauses) order.push_back(clause.id);
+    for (const auto& [clause, tests] : by_clause) {
+        if (spec_.find(clause) == nullptr) order.push_back(clause);
+    }
 
     const auto& hello = last_driver();
     fmt::print("\nstartjoin conformance of driver `{}`", driver_command());
@@ -89,17 +97,23 @@ void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
     fmt::print("\n  {:<36} {:>7}  {}\n", "clause", "tests", "status");
     std::map<std::string, int> clause_totals, test_totals;
     nlohmann::json clauses = nlohmann::json::array();
-    for (const auto& [clause, tests] : by_clause) {
-        const std::string status = clause_status(tests);
+    for (const std::string& clause : order) {
+        const std::vector<const test_outcome*>& tests = by_clause[clause];
+        const std::string status = spec_.find(clause) ? clause_status(tests) : "UNDEFINED";
         int passed = 0;
+        std::string reason;
         nlohmann::json names = nlohmann::json::array();
         for (const test_outcome* test : tests) {
             passed += test->status == "PASS";
             names.push_back(test->name);
+            if (test->status == "SKIP" && reason.empty()) reason = test->message;
         }
         ++clause_totals[status];
-        fmt::print("  {:<36} {:>3}/{:<3}  {}\n", "[" + clause + "]", passed, tests.size(), status);
-        clauses.push_back({{"id", clause}, {"status", status}, {"tests", names}});
+        fmt::print("  {:<36} {:>3}/{:<3}  {}{}\n", "[" + clause + "]", passed, tests.size(), status,
+                   status == "SKIP" ? " (" + reason + ")" : "");
+        nlohmann::json entry = {{"id", clause}, {"status", status}, {"tests", names}};
+        if (status == "SKIP") entry["reason"] = reason;
+        clauses.push_back(std::move(entry));
     }
     nlohmann::json tests = nlohmann::json::array();
     for (const test_outcome& outcome : outcomes_) {
@@ -114,11 +128,11 @@ void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
         const auto found = totals.find(status);
         return found == totals.end() ? 0 : found->second;
     };
-    const int failed_clauses = static_cast<int>(by_clause.size()) - count(clause_totals, "PASS") -
-                               count(clause_totals, "SKIP");
-    fmt::print("{} clauses: {} passed, {} failed, {} skipped; {} tests\n", by_clause.size(),
-               count(clause_totals, "PASS"), failed_clauses, count(clause_totals, "SKIP"),
-               outcomes_.size());
+    const int passed = count(clause_totals, "PASS"), skipped = count(clause_totals, "SKIP"),
+              not_run = count(clause_totals, "NOT RUN");
+    fmt::print("{} clauses: {} passed, {} failed, {} skipped, {} not run; {} tests: {} passed\n",
+               order.size(), passed, static_cast<int>(order.size()) - passed - skipped - not_run,
+               skipped, not_run, outcomes_.size(), count(test_totals, "PASS"));
 
     if (!json_path_) return;
     nlohmann::json report = {{"driver",

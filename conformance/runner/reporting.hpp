@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "session.hpp"
+#include "spec_document.hpp"
 
 namespace startjoin::conformance {
 
@@ -23,17 +24,18 @@ struct test_outcome {
     std::string message;
 };
 
-/// Collects outcomes as tests end; at the end of the program prints the per-clause summary
-/// and, if `json_path` is set, writes the report there.
+/// Collects outcomes as tests end; at the end of the program prints the per-clause summary of
+/// every clause of the spec and, if `json_path` is set, writes the report there.
 class report_listener : public ::testing::EmptyTestEventListener {
   public:
-    explicit report_listener(std::optional<std::string> json_path)
-        : json_path_(std::move(json_path)) {}
+    report_listener(std::optional<std::string> json_path, spec_document spec)
+        : json_path_(std::move(json_path)), spec_(std::move(spec)) {}
     void OnTestEnd(const ::testing::TestInfo& info) override;
     void OnTestProgramEnd(const ::testing::UnitTest& unit) override;
 
   private:
     std::optional<std::string> json_path_;
+    spec_document spec_;
     std::vector<test_outcome> outcomes_;
 };
 

@@ -377,7 +377,7 @@ reply session::await(std::uint64_t id) {
 
 reply session::call(json request) { return await(send(std::move(request))); }
 
-reply session::succeed(json request) {
+reply session::require(json request) {
     const std::string name =
         operation_name(request.value("op", std::string()), request.value("process", std::string()));
     reply answer = call(std::move(request));
@@ -388,24 +388,28 @@ reply session::succeed(json request) {
     return answer;
 }
 
-std::string session::create(const protocol::script& steps, const json& args) {
+std::string session::create(const protocol::script& steps, const json& args,
+                            const create_options& options) {
     for (const std::string& gate : protocol::gates_of(steps)) fifos_->ensure_gate(gate);
-    const std::string handle = fmt::format("p{}", next_process_++);
-    succeed({{"op", "create"},
-             {"process", handle},
-             {"script", protocol::to_json(steps)},
-             {"args", args}});
+    const std::string handle =
+        options.handle.empty() ? fmt::format("p{}", next_process_++) : options.handle;
+    json request = {{"op", "create"},
+                    {"process", handle},
+                    {"script", protocol::to_json(steps)},
+                    {"args", args}};
+    if (options.daemon) request["daemon"] = true;
+    require(std::move(request));
     return handle;
 }
 
 void session::start(const std::string& process) {
-    succeed({{"op", "start"}, {"process", process}});
+    require({{"op", "start"}, {"process", process}});
 }
-void session::join(const std::string& process) { succeed({{"op", "join"}, {"process", process}}); }
+void session::join(const std::string& process) { require({{"op", "join"}, {"process", process}}); }
 
 bool session::join(const std::string& process, double timeout_seconds) {
     const reply answer =
-        succeed({{"op", "join"}, {"process", process}, {"timeout", timeout_seconds}});
+        require({{"op", "join"}, {"process", process}, {"timeout", timeout_seconds}});
     if (!answer.value.is_boolean()) {
         throw driver_error(
             fmt::format("the reply to join({}, timeout) must carry true or false, got {}", process,
@@ -415,7 +419,7 @@ bool session::join(const std::string& process, double timeout_seconds) {
 }
 
 bool session::is_alive(const std::string& process) {
-    const reply answer = succeed({{"op", "is_alive"}, {"process", process}});
+    const reply answer = require({{"op", "is_alive"}, {"process", process}});
     if (!answer.value.is_boolean()) {
         throw driver_error(fmt::format("the reply to is_alive({}) must carry true or false, got {}",
                                        process, answer.value.dump()));
@@ -424,7 +428,7 @@ bool session::is_alive(const std::string& process) {
 }
 
 std::optional<int> session::exitcode(const std::string& process) {
-    const reply answer = succeed({{"op", "exitcode"}, {"process", process}});
+    const reply answer = require({{"op", "exitcode"}, {"process", process}});
     if (answer.value.is_null()) return std::nullopt;
     if (!answer.value.is_number_integer()) {
         throw driver_error(
@@ -435,7 +439,7 @@ std::optional<int> session::exitcode(const std::string& process) {
 }
 
 std::optional<long long> session::pid(const std::string& process) {
-    const reply answer = succeed({{"op", "pid"}, {"process", process}});
+    const reply answer = require({{"op", "pid"}, {"process", process}});
     if (answer.value.is_null()) return std::nullopt;
     if (!answer.value.is_number_integer()) {
         throw driver_error(fmt::format("the reply to pid({}) must carry an integer or null, got {}",
@@ -445,10 +449,10 @@ std::optional<long long> session::pid(const std::string& process) {
 }
 
 void session::print(const std::string& text, const std::string& stream) {
-    succeed({{"op", "print"}, {"text", text}, {"stream", stream}});
+    require({{"op", "print"}, {"text", text}, {"stream", stream}});
 }
 
-void session::trace(const std::string& event) { succeed({{"op", "trace"}, {"event", event}}); }
+void session::trace(const std::string& event) { require({{"op", "trace"}, {"event", event}}); }
 
 void session::release(const std::string& gate, int count) { fifos_->release_gate(gate, count); }
 
@@ -493,6 +497,14 @@ std::optional<std::size_t> session::find_event(const std::string& from,
             return i;
     }
     return std::nullopt;
+}
+
+std::size_t session::wait_for_event(const std::string& from, const std::string& event) {
+    pump_until(deadline_after(timeouts::reply()),
+               [&] { return find_event(from, event).has_value(); });
+    if (const auto found = find_event(from, event)) return *found;
+    throw driver_timeout(fmt::format("{} never recorded event '{}' within {:.1f}s\n{}", from, event,
+                                     timeouts::reply().count(), transcript()));
 }
 
 std::optional<std::size_t> session::find_return(const std::string& operation) const {

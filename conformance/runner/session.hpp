@@ -46,6 +46,12 @@ struct history_entry {
     std::string describe() const;
 };
 
+/// How session::create() makes a process object.
+struct create_options {
+    std::string handle;   ///< empty: the next of "p1", "p2", ...
+    bool daemon = false;  ///< sent only when set, so drivers without the feature still work
+};
+
 class session {
   public:
     /// Launches `/bin/sh -c driver_command` and reads its handshake. Throws driver_error
@@ -59,10 +65,11 @@ class session {
     const std::string& command() const { return command_; }
     const hello_info& hello() const { return hello_; }
 
-    /// Creates a process object running `steps` with `args`; returns its handle ("p1", ...).
-    /// Every gate the script waits on exists before the request is sent.
+    /// Creates a process object running `steps` with `args`; returns its handle. Every gate the
+    /// script waits on exists before the request is sent.
     std::string create(const protocol::script& steps,
-                       const nlohmann::json& args = nlohmann::json::array());
+                       const nlohmann::json& args = nlohmann::json::array(),
+                       const create_options& options = {});
 
     // Operations that the test needs to succeed: an error reply throws operation_refused.
     void start(const std::string& process);
@@ -74,6 +81,8 @@ class session {
     void print(const std::string& text, const std::string& stream = "stdout");
     void trace(const std::string& event);
 
+    /// Sends any request and waits for its reply; an error reply throws operation_refused.
+    reply require(nlohmann::json request);
     /// Sends any request (an "id" is added) and waits for its reply, whatever it says.
     reply call(nlohmann::json request);
     /// The two halves of call(), for requests whose reply must not arrive too early.
@@ -102,6 +111,9 @@ class session {
     const std::vector<history_entry>& history() const { return history_; }
     /// Position of the first trace event `event` from `from` in history(), if any.
     std::optional<std::size_t> find_event(const std::string& from, const std::string& event) const;
+    /// Waits until `from` has recorded `event` (a child reaching a step), within the reply
+    /// deadline; returns its position. Throws driver_timeout if it never comes.
+    std::size_t wait_for_event(const std::string& from, const std::string& event);
     /// Position of the return of `operation` ("join(p1)") in history(), if any.
     std::optional<std::size_t> find_return(const std::string& operation) const;
 
@@ -115,7 +127,6 @@ class session {
         std::string line;
     };
 
-    reply succeed(nlohmann::json request);
     bool pump_until(clock::time_point deadline, const std::function<bool()>& done);
     void read_replies();
     void read_console(unique_fd& fd, std::string& into);

@@ -29,6 +29,9 @@ inline seconds exit() { return scaled(seconds(10)); }
 /// while its child is held on a gate). It never orders anything: a correct implementation
 /// passes with any window; a wider one only catches slower violations.
 inline seconds observation_window() { return scaled(seconds(0.1)); }
+/// How late join(timeout) may return after its timeout while the child runs
+/// ([join-timeout.expires]).
+inline seconds join_timeout_tolerance() { return scaled(seconds(1)); }
 }  // namespace timeouts
 
 }  // namespace startjoin::conformance

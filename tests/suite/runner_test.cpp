@@ -137,6 +137,84 @@ TEST(BrokenDriver, NoDescendantOutlivesTheTest) {
     EXPECT_FALSE(alive) << "pid " << escapee << " outlived the runner\n" << run.output;
 }
 
+// A spec directory written for one test.
+class temporary_spec {
+  public:
+    explicit temporary_spec(const std::string& markdown)
+        : directory_(
+              std::filesystem::temp_directory_path() /
+              ("startjoin-spec-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
+        std::filesystem::create_directories(directory_);
+        std::ofstream(directory_ / "bad.md") << markdown;
+    }
+    ~temporary_spec() { std::filesystem::remove_all(directory_); }
+    std::string path() const { return directory_.string(); }
+
+  private:
+    static inline int counter_ = 0;
+    std::filesystem::path directory_;
+};
+
+TEST(SpecScenarios, AFalseExpectationFailsAtItsLineWithTheTranscript) {
+    const temporary_spec spec(
+        "### [join.after-exit] join() returns after exit\n"
+        "```scenario\n"
+        "process child: print \"hello\"; exit 0\n"
+        "start child\n"
+        "join child\n"
+        "exitcode child => 3\n"
+        "```\n");
+    const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--spec",
+                                          spec.path(), "--gtest_filter=Scenario.*"});
+    EXPECT_NE(run.exit_code, 0) << run.output;
+    const auto test = run.test("Scenario.JoinAfterExit");
+    ASSERT_TRUE(test.is_object()) << run.output;
+    EXPECT_EQ(test["status"], "FAIL") << run.output;
+    const std::string message = test["message"];
+    EXPECT_NE(message.find(
+                  "spec/bad.md:6: `exitcode child => 3`: exitcode(child) returned 0, expected 3"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("parent: join(child) returned"), std::string::npos) << message;
+}
+
+TEST(SpecScenarios, AMalformedBlockFailsWithFileLineAndReason) {
+    const temporary_spec spec(
+        "### [join.after-exit] join() returns after exit\n"
+        "```scenario\n"
+        "process child: exit 0\n"
+        "jump child\n"
+        "```\n");
+    const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--spec",
+                                          spec.path(), "--gtest_filter=SpecProblem.*"});
+    EXPECT_NE(run.exit_code, 0) << run.output;
+    const auto test = run.test("SpecProblem.Problem1");
+    ASSERT_TRUE(test.is_object()) << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("spec/bad.md:4: unknown statement 'jump'"),
+              std::string::npos)
+        << run.output;
+}
+
+TEST(SpecScenarios, TraceabilityReportsUntestedAndUndefinedClauses) {
+    const temporary_spec spec(
+        "### [join.after-exit] join() returns after exit\n"
+        "### [made.up] a clause no test checks\n");
+    const runner_result run = run_runner({"--check-traceability", "--spec", spec.path()});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_NE(
+        run.output.find("spec/bad.md:2: clause [made.up] is checked by no test and no scenario"),
+        std::string::npos)
+        << run.output;
+    EXPECT_NE(
+        run.output.find(
+            "test Seed.ParentOutputAppearsOnlyAfterChildCompletes cites [join.orders-effects], "
+            "which the spec does not define"),
+        std::string::npos)
+        << run.output;
+    EXPECT_EQ(run.output.find("[join.after-exit] is checked by no test"), std::string::npos)
+        << run.output;
+}
+
 TEST(CommandLine, UnknownArgumentIsRejectedByName) {
     const runner_result run = run_runner({"--driver", "true", "--bogus-flag"});
     EXPECT_EQ(run.exit_code, 2);

@@ -1,11 +1,17 @@
 #include "startjoin/adapter/serve.hpp"
 
+#include <algorithm>
+#include <exception>
 #include <functional>
 #include <iostream>
+#include <latch>
 #include <map>
 #include <system_error>
+#include <thread>
 
 #include "fd_io.hpp"
+#include "inspect.hpp"
+#include "startjoin/adapter/globals.hpp"
 #include "startjoin/adapter/target.hpp"
 #include "startjoin/protocol/constants.hpp"
 #include "startjoin/protocol/error.hpp"
@@ -32,10 +38,33 @@ std::string string_field(const json& request, const char* name) {
     return value.get<std::string>();
 }
 
+bool bool_field(const json& request, const char* name) {
+    const json& value = field(request, name);
+    if (!value.is_boolean()) bad_request(std::string("'") + name + "' must be true or false");
+    return value.get<bool>();
+}
+
+// The optional feature (spec/protocol.md, "Features") each op needs; the others are base ops.
+// An op whose feature the handshake does not declare is answered "unsupported", whatever the
+// process_object overrides, so the handshake alone says what a driver can do.
+const std::map<std::string, std::string> op_features = {
+    {"terminate", "terminate"},
+    {"kill", "kill"},
+    {"close", "close"},
+    {"set_daemon", "daemon"},
+    {"daemon", "daemon"},
+    {"name", "name"},
+    {"set_global", "globals"},
+    {"get_global", "globals"},
+    {"count_fds", "count_fds"},
+    {"zombies", "zombies"},
+    {"join_threads", "join_threads"},
+};
+
 // One driver session: the process objects by handle, and what each op does to them.
 class session {
   public:
-    explicit session(implementation& impl) : impl_(impl) {}
+    explicit session(implementation& impl) : impl_(impl), features_(impl.describe().features) {}
 
     // Runs one request and returns its "value" (null when the op returns nothing).
     json run(const std::string& op, const json& request) {
@@ -49,6 +78,16 @@ class session {
             shutdown_requested_ = true;
             return nullptr;
         }
+        if (const auto needs = op_features.find(op); needs != op_features.end()) {
+            require_feature(needs->second, op);
+        }
+        if (op == "set_global") {
+            globals::set(string_field(request, "name"), field(request, "value"));
+            return nullptr;
+        }
+        if (op == "get_global") return globals::get(string_field(request, "name"));
+        if (op == "count_fds") return detail::count_open_fds();
+        if (op == "zombies") return detail::zombie_children();
         process_object& object = find(request);
         if (op == "start") return object.start(), nullptr;
         if (op == "join") return join(object, request);
@@ -58,6 +97,10 @@ class session {
         if (op == "terminate") return object.terminate(), nullptr;
         if (op == "kill") return object.kill(), nullptr;
         if (op == "close") return object.close(), nullptr;
+        if (op == "set_daemon") return object.set_daemon(bool_field(request, "daemon")), nullptr;
+        if (op == "daemon") return object.daemon();
+        if (op == "name") return object.name();
+        if (op == "join_threads") return join_threads(object, request);
         throw protocol_error("unsupported", "unknown op '" + op + "'");
     }
 
@@ -69,16 +112,41 @@ class session {
         return value ? json(*value) : json(nullptr);
     }
 
+    bool has_feature(const std::string& feature) const {
+        return std::find(features_.begin(), features_.end(), feature) != features_.end();
+    }
+
+    void require_feature(const std::string& feature, const std::string& what) const {
+        if (!has_feature(feature)) {
+            throw protocol_error("unsupported", what + " needs feature '" + feature +
+                                                    "', which this driver does not support");
+        }
+    }
+
     json create(const json& request) {
         target what;
         what.process = string_field(request, "process");
         if (objects_.contains(what.process))
             bad_request("process '" + what.process + "' exists already");
         what.steps = protocol::parse_script(field(request, "script"));
+        for (const std::string& feature : protocol::features_of(what.steps)) {
+            require_feature(feature, "the script of '" + what.process + "'");
+        }
         if (request.contains("args")) what.args = request["args"];
         if (!what.args.is_array()) bad_request("'args' must be a JSON array");
+        const bool has_daemon = request.contains("daemon");
+        const bool daemon = has_daemon && bool_field(request, "daemon");
+        if (has_daemon) require_feature("daemon", "create with 'daemon'");
+        const bool has_name = request.contains("name");
+        const std::string name = has_name ? string_field(request, "name") : std::string();
+        if (has_name) require_feature("name", "create with 'name'");
+        what.origin = &impl_;
         const std::string handle = what.process;
-        objects_.emplace(handle, impl_.create(std::move(what)));
+        std::unique_ptr<process_object> object = impl_.create(std::move(what));
+        // Set before the object is registered: a refused setting leaves no process behind.
+        if (has_daemon) object->set_daemon(daemon);
+        if (has_name) object->set_name(name);
+        objects_.emplace(handle, std::move(object));
         return nullptr;
     }
 
@@ -96,11 +164,53 @@ class session {
         return nullptr;
     }
 
-    static json join(process_object& object, const json& request) {
+    json join(process_object& object, const json& request) const {
         if (!request.contains("timeout")) return object.join(), nullptr;
         const json& timeout = request["timeout"];
         if (!timeout.is_number()) bad_request("'timeout' must be a number of seconds");
+        require_feature("join_timeout", "join with a timeout");
         return object.join(std::chrono::duration<double>(timeout.get<double>()));
+    }
+
+    // join() from N threads released together, then exitcode() in each: the value is the N
+    // exit codes, or the first thread's error (by thread index) if any join failed.
+    static json join_threads(process_object& object, const json& request) {
+        const json& threads = field(request, "threads");
+        if (!threads.is_number_integer() || threads.get<long long>() < 1 ||
+            threads.get<long long>() > 64) {
+            bad_request("'threads' must be an integer in 1..64");
+        }
+        const auto count = static_cast<std::size_t>(threads.get<long long>());
+        std::vector<std::optional<int>> codes(count);
+        std::vector<std::exception_ptr> errors(count);
+        std::latch all_ready(static_cast<std::ptrdiff_t>(count));
+        {
+            std::vector<std::jthread> joiners;
+            joiners.reserve(count);
+            for (std::size_t index = 0; index < count; ++index) {
+                try {
+                    joiners.emplace_back([&, index] {
+                        all_ready.arrive_and_wait();  // every thread calls join() at about once
+                        try {
+                            object.join();
+                            codes[index] = object.exitcode();
+                        } catch (...) {
+                            errors[index] = std::current_exception();
+                        }
+                    });
+                } catch (...) {
+                    // No thread for this index and those after it: release the ones started.
+                    all_ready.count_down(static_cast<std::ptrdiff_t>(count - index));
+                    throw;
+                }
+            }
+        }  // the jthreads join here
+        for (const std::exception_ptr& error : errors) {
+            if (error) std::rethrow_exception(error);
+        }
+        json value = json::array();
+        for (const std::optional<int>& code : codes) value.push_back(optional_value(code));
+        return value;
     }
 
     process_object& find(const json& request) {
@@ -111,6 +221,7 @@ class session {
     }
 
     implementation& impl_;
+    std::vector<std::string> features_;
     std::map<std::string, std::unique_ptr<process_object>> objects_;
     bool shutdown_requested_ = false;
 };

@@ -34,15 +34,23 @@ class operation_error : public std::runtime_error {
 struct description {
     std::string implementation;
     std::string version;
-    std::string profile = "process";    ///< "process" or "thread"
-    std::vector<std::string> features;  ///< "join_timeout", "terminate", "kill", "close"
+    std::string profile = "process";  ///< "process" or "thread"
+    /// Optional features (spec/protocol.md, "Features"): "join_timeout", "terminate", "kill",
+    /// "close", "daemon", "name", "globals", "nest", "orphan", "exec", "count_fds", "zombies",
+    /// "join_threads". serve() answers "unsupported" to the ops and steps of the ones not listed.
+    std::vector<std::string> features;
 };
+
+class implementation;
 
 /// Everything a child needs: its handle (for trace events), its script and its arguments.
 struct target {
     std::string process;
     protocol::script steps;
     nlohmann::json args = nlohmann::json::array();
+    /// The implementation that created the process object: run_target() creates the process
+    /// objects of `nest` steps through it. serve() sets it; nullptr makes `nest` an error.
+    implementation* origin = nullptr;
 };
 
 /// One process object of the implementation under test. Exit codes use the spec's encoding
@@ -59,6 +67,12 @@ class process_object {
     virtual void terminate();
     virtual void kill();
     virtual void close();
+    /// The daemon flag ("daemon" feature); set_daemon() after start() is an invalid_state error.
+    virtual void set_daemon(bool daemon);
+    virtual bool daemon();
+    /// The process object's name ("name" feature).
+    virtual void set_name(const std::string& name);
+    virtual std::string name();
 };
 
 /// The implementation: describes itself and creates process objects. Nothing may run before

@@ -17,8 +17,10 @@ struct ending {
 };
 
 /// Runs `what`'s steps in order in the calling (child) process or thread. Returns when the
-/// script ends; an `exit` or `raise` step leaves through `how_to_end`. Failures of the step
-/// machinery itself (an unopenable FIFO) throw std::system_error naming the step.
+/// script ends; an `exit` or `raise` step leaves through `how_to_end`; `hang` and `busy` never
+/// return, and `exec` replaces the process. A `nest` step creates, starts and joins a process
+/// object through `what.origin`. Failures of the step machinery itself (an unopenable FIFO, a
+/// failed exec) throw std::system_error naming the step.
 void run_target(const target& what, const ending& how_to_end);
 
 /// Writes one trace event line {"from": from, "event": event, ...extra} to $STARTJOIN_TRACE.

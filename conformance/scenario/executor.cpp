@@ -1,0 +1,176 @@
+#include "executor.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "errors.hpp"
+#include "observations.hpp"
+
+namespace startjoin::conformance {
+namespace {
+
+using nlohmann::json;
+namespace kind = statement_kind;
+
+// A statement that does not hold; the location and the transcript are added by run_scenario.
+struct statement_failed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+std::string shown(const json& value) { return value.is_null() ? "none" : value.dump(); }
+
+std::string call_text(const json& request) {
+    std::string text = request.value("op", std::string("?")) + "(";
+    if (request.contains("process")) text += request["process"].get<std::string>();
+    return text + ")";
+}
+
+class executor {
+  public:
+    explicit executor(session& driver) : driver_(driver) {}
+
+    void operator()(const kind::define_process& process) {
+        driver_.create(process.steps, process.args,
+                       {.handle = process.name, .daemon = process.daemon});
+    }
+
+    void operator()(const kind::operation& operation) {
+        const reply answer = driver_.call(operation.request);
+        const std::string call = call_text(operation.request);
+        if (!operation.expected) {
+            if (!answer.ok) {
+                throw statement_failed(fmt::format("{} failed with {}: {}", call, answer.error_kind,
+                                                   answer.error_message));
+            }
+            return;
+        }
+        const expectation& expected = *operation.expected;
+        if (expected.is_error) {
+            if (answer.ok) {
+                throw statement_failed(fmt::format("{} returned {} but must fail with {}", call,
+                                                   shown(answer.value), expected.error_kind));
+            }
+            if (answer.error_kind != expected.error_kind) {
+                throw statement_failed(fmt::format("{} failed with {} ({}) but must fail with {}",
+                                                   call, answer.error_kind, answer.error_message,
+                                                   expected.error_kind));
+            }
+            return;
+        }
+        if (!answer.ok) {
+            throw statement_failed(fmt::format("{} failed with {}: {}; it must return {}", call,
+                                               answer.error_kind, answer.error_message,
+                                               shown(expected.value)));
+        }
+        if (answer.value != expected.value) {
+            throw statement_failed(fmt::format("{} returned {}, expected {}", call,
+                                               shown(answer.value), shown(expected.value)));
+        }
+    }
+
+    void operator()(const kind::join_releasing& join) {
+        if (join_releasing(driver_, join.process, join.gate).returned_while_held) {
+            throw statement_failed(
+                fmt::format("join({}) returned while the child was still held on gate '{}'",
+                            join.process, join.gate));
+        }
+    }
+
+    void operator()(const kind::release& release) { driver_.release(release.gate, release.count); }
+
+    void operator()(const kind::end_program&) { driver_.finish(); }
+
+    void operator()(const kind::output_check& check) {
+        const std::string& captured =
+            check.stream == "stdout" ? driver_.captured_stdout() : driver_.captured_stderr();
+        if (check.exact) {
+            const std::vector<std::string> lines = lines_of(captured);
+            if (lines != check.lines) {
+                throw statement_failed(fmt::format(
+                    "captured {} differs\n  expected {}:\n    | {}\n  captured {}:\n    | {}",
+                    check.stream, check.stream, fmt::join(check.lines, "\n    | "), check.stream,
+                    fmt::join(lines, "\n    | ")));
+            }
+        } else if (captured.find(check.lines.front()) == std::string::npos) {
+            throw statement_failed(fmt::format("captured {} does not contain {}", check.stream,
+                                               json(check.lines.front()).dump()));
+        }
+    }
+
+    void operator()(const kind::event_check& check) {
+        const auto found = driver_.find_event(check.from, check.event);
+        if (check.absent) {
+            if (found)
+                throw statement_failed(fmt::format("{}:{} was recorded (entry {})", check.from,
+                                                   check.event, *found + 1));
+            return;
+        }
+        if (!found)
+            throw statement_failed(
+                fmt::format("{}:{} was never recorded", check.from, check.event));
+        const json& data = driver_.history()[*found].data;
+        for (const auto& [field, value] : check.fields.items()) {
+            if (!data.contains(field) || data[field] != value) {
+                throw statement_failed(fmt::format(
+                    "{}:{} has {} = {}, expected {}", check.from, check.event, field,
+                    data.contains(field) ? data[field].dump() : "nothing", value.dump()));
+            }
+        }
+    }
+
+    void operator()(const kind::order_check& check) {
+        std::optional<std::size_t> previous;
+        std::string previous_text;
+        for (const kind::order_item& item : check.items) {
+            const auto position = item.is_return ? driver_.find_return(item.subject)
+                                                 : driver_.find_event(item.subject, item.event);
+            if (!position) throw statement_failed(fmt::format("{} was never recorded", item.text));
+            if (previous && *position <= *previous) {
+                throw statement_failed(fmt::format("{} (entry {}) must come after {} (entry {})",
+                                                   item.text, *position + 1, previous_text,
+                                                   *previous + 1));
+            }
+            previous = position;
+            previous_text = item.text;
+        }
+    }
+
+  private:
+    session& driver_;
+};
+
+}  // namespace
+
+std::optional<std::string> missing_requirement(const requirements& needs,
+                                               const hello_info& driver) {
+    if (needs.process_profile && driver.profile != "process") {
+        return fmt::format("needs the process profile; the driver declares profile {}",
+                           driver.profile);
+    }
+    std::vector<std::string> missing;
+    for (const std::string& feature : needs.features) {
+        if (!driver.supports(feature)) missing.push_back(feature);
+    }
+    if (!missing.empty()) {
+        return fmt::format("needs driver feature{} {}, which the handshake does not declare",
+                           missing.size() > 1 ? "s" : "", fmt::join(missing, ", "));
+    }
+    return std::nullopt;
+}
+
+void run_scenario(const scenario& scenario, session& driver) {
+    executor run(driver);
+    for (const statement& each : scenario.statements) {
+        try {
+            std::visit(run, each.what);
+        } catch (const statement_failed& failure) {
+            throw std::runtime_error(fmt::format("{}:{}: `{}`: {}\n{}", scenario.file, each.line,
+                                                 each.text, failure.what(), driver.transcript()));
+        } catch (const std::exception& error) {
+            throw std::runtime_error(
+                fmt::format("{}:{}: `{}`: {}", scenario.file, each.line, each.text, error.what()));
+        }
+    }
+}
+
+}  // namespace startjoin::conformance

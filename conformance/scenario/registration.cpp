@@ -1,0 +1,90 @@
+#include "registration.hpp"
+
+#include <cctype>
+#include <map>
+
+#include "clauses.hpp"
+#include "executor.hpp"
+#include "fixture.hpp"
+#include "scenario.hpp"
+
+namespace startjoin::conformance {
+namespace {
+
+class scenario_test : public conformance_test {
+  public:
+    explicit scenario_test(scenario parsed) : scenario_(std::move(parsed)) {}
+
+    void TestBody() override {
+        if (const auto missing = missing_requirement(scenario_.needs, driver().hello())) {
+            GTEST_SKIP() << *missing;
+        }
+        try {
+            run_scenario(scenario_, driver());
+        } catch (const std::exception& failure) {
+            ADD_FAILURE_AT(scenario_.file.c_str(), scenario_.first_line) << failure.what();
+        }
+    }
+
+  private:
+    scenario scenario_;
+};
+
+// A spec that cannot be read as written fails loudly, without needing a driver.
+class spec_problem_test : public ::testing::Test {
+  public:
+    explicit spec_problem_test(located_error problem) : problem_(std::move(problem)) {}
+    void TestBody() override {
+        ADD_FAILURE_AT(problem_.file().c_str(), problem_.line()) << problem_.what();
+    }
+
+  private:
+    located_error problem_;
+};
+
+void register_problem(const located_error& problem, int number) {
+    const std::string name = "Problem" + std::to_string(number);
+    ::testing::RegisterTest(
+        "SpecProblem", name.c_str(), nullptr, nullptr, problem.file().c_str(), problem.line(),
+        [problem]() -> ::testing::Test* { return new spec_problem_test(problem); });
+}
+
+}  // namespace
+
+std::string test_name_for(const std::string& clause) {
+    std::string name;
+    bool upper = true;
+    for (const char c : clause) {
+        if (c == '.' || c == '-' || c == '_') {
+            upper = true;
+            continue;
+        }
+        name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+        upper = false;
+    }
+    return name;
+}
+
+void register_scenarios(const spec_document& document) {
+    int problems = 0;
+    for (const located_error& problem : document.problems) register_problem(problem, ++problems);
+    std::map<std::string, int> blocks_per_clause;
+    for (const scenario_block& block : document.scenarios) {
+        scenario parsed;
+        try {
+            parsed = parse_scenario(block);
+        } catch (const located_error& problem) {
+            register_problem(problem, ++problems);
+            continue;
+        }
+        const int number = ++blocks_per_clause[block.clause];
+        const std::string name =
+            test_name_for(block.clause) + (number > 1 ? std::to_string(number) : "");
+        add_clauses("Scenario." + name, {block.clause});
+        ::testing::RegisterTest(
+            "Scenario", name.c_str(), nullptr, nullptr, block.file.c_str(), block.first_line,
+            [parsed]() -> conformance_test* { return new scenario_test(parsed); });
+    }
+}
+
+}  // namespace startjoin::conformance

@@ -1,0 +1,18 @@
+// Turns the spec's scenarios into GoogleTest tests, so they run, filter and report like the
+// example tests in clauses/.
+#pragma once
+
+#include "spec_document.hpp"
+
+namespace startjoin::conformance {
+
+/// Registers one test per scenario of `document`, in suite "Scenario", named after its clause
+/// ("[join.after-exit]" -> "JoinAfterExit", a second block -> "JoinAfterExit2"), citing that
+/// clause. A scenario that does not parse, and every problem of the document itself, becomes a
+/// failing test of suite "SpecProblem" whose message gives file, line and reason.
+void register_scenarios(const spec_document& document);
+
+/// The test name for a clause ID: "join-timeout.descendants" -> "JoinTimeoutDescendants".
+std::string test_name_for(const std::string& clause);
+
+}  // namespace startjoin::conformance
