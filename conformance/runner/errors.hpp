@@ -14,6 +14,13 @@ class driver_error : public std::runtime_error {
     explicit driver_error(const std::string& message) : std::runtime_error("[BROKEN] " + message) {}
 };
 
+/// The driver died after its handshake, while the runner waited for it: the implementation
+/// crashed (a signal, an unexpected exit). Reported as CRASH.
+class driver_crash : public std::runtime_error {
+  public:
+    explicit driver_crash(const std::string& message) : std::runtime_error("[CRASH] " + message) {}
+};
+
 /// The driver did not answer in time: the implementation hangs (a join that never returns, a
 /// start that waits for its child). Reported as TIMEOUT.
 class driver_timeout : public std::runtime_error {

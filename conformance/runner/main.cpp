@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "clauses.hpp"
+#include "expectations.hpp"
 #include "fixture.hpp"
 #include "reaper.hpp"
 #include "registration.hpp"
@@ -23,6 +25,8 @@ constexpr const char* usage =
     "       startjoin-conformance --check-traceability [--spec DIR]\n"
     "  --driver COMMAND      the driver to test, run as /bin/sh -c COMMAND (spec/protocol.md)\n"
     "  --report-json FILE    also write every test's and clause's verdict to FILE as JSON\n"
+    "  --expectations FILE   the driver's known failures (JSON): a matching failure is XFAIL,\n"
+    "                        a pass XPASS (which fails the run)\n"
     "  --spec DIR            the spec whose scenarios run and whose clauses are reported\n"
     "                        (default: the source tree's spec/)\n"
     "  --check-traceability  check that every clause is tested and every test cites defined\n"
@@ -32,6 +36,7 @@ constexpr const char* usage =
 struct options {
     std::optional<std::string> driver;
     std::optional<std::string> report_json;
+    std::optional<std::string> expectations;
     std::string spec = STARTJOIN_SPEC_DIR;
     bool check_traceability = false;
 };
@@ -60,6 +65,8 @@ options parse(int argc, char** argv) {
             parsed.driver = std::move(driver);
         } else if (auto report = value_of("--report-json")) {
             parsed.report_json = std::move(report);
+        } else if (auto file = value_of("--expectations")) {
+            parsed.expectations = std::move(file);
         } else if (auto spec = value_of("--spec")) {
             parsed.spec = std::move(*spec);
         } else if (arg == "--check-traceability") {
@@ -72,6 +79,22 @@ options parse(int argc, char** argv) {
     return parsed;
 }
 
+// Expectations naming a test that does not exist, or a clause no test cites.
+std::vector<std::string> stale_expectations(const startjoin::conformance::expectations& expected) {
+    std::vector<std::string> tests, clauses;
+    const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
+    for (int s = 0; s < unit.total_test_suite_count(); ++s) {
+        const ::testing::TestSuite& suite = *unit.GetTestSuite(s);
+        for (int t = 0; t < suite.total_test_count(); ++t) {
+            tests.push_back(std::string(suite.name()) + "." + suite.GetTestInfo(t)->name());
+        }
+    }
+    for (const auto& [test, cited] : startjoin::conformance::clauses_by_test()) {
+        clauses.insert(clauses.end(), cited.begin(), cited.end());
+    }
+    return expected.unmatched(tests, clauses);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,6 +103,7 @@ int main(int argc, char** argv) {
     const options parsed = parse(argc, argv);
     timeout_multiplier();  // a malformed multiplier stops us here
 
+    report_listener* listener = nullptr;
     spec_document spec;
     try {
         spec = read_spec(parsed.spec);
@@ -103,11 +127,28 @@ int main(int argc, char** argv) {
             return 2;
         }
         set_driver_command(*parsed.driver);
+        expectations expected;
+        if (parsed.expectations) {
+            try {
+                expected = expectations::read(*parsed.expectations);
+            } catch (const std::exception& error) {
+                fmt::print(stderr, "startjoin-conformance: {}\n", error.what());
+                return 2;
+            }
+            if (const auto stale = stale_expectations(expected); !stale.empty()) {
+                for (const std::string& problem : stale) {
+                    fmt::print(stderr, "startjoin-conformance: stale expectation: {}\n", problem);
+                }
+                return 2;
+            }
+        }
         // A driver that dies must show up as an error on write, not kill the runner.
         ::signal(SIGPIPE, SIG_IGN);
         become_subreaper();
-        ::testing::UnitTest::GetInstance()->listeners().Append(
-            new report_listener(parsed.report_json, std::move(spec)));
+        listener = new report_listener(parsed.report_json, std::move(spec), std::move(expected));
+        ::testing::UnitTest::GetInstance()->listeners().Append(listener);  // gtest owns it
     }
-    return RUN_ALL_TESTS();
+    const int gtest_status = RUN_ALL_TESTS();
+    // gtest counts an expected failure as a failure; the report knows better.
+    return listener != nullptr ? listener->exit_status() : gtest_status;
 }

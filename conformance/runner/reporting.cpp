@@ -19,7 +19,8 @@ std::optional<hello_info>& last_driver() {
     return hello;
 }
 
-// The errors of errors.hpp carry their status as a marker at the start of the message.
+// The errors of errors.hpp carry their status as a marker in the message; the most telling one
+// wins when a test has several failures.
 std::string status_of(const ::testing::TestResult& result, std::string& message) {
     if (result.Skipped()) {
         for (int i = 0; i < result.total_part_count(); ++i) {
@@ -29,6 +30,9 @@ std::string status_of(const ::testing::TestResult& result, std::string& message)
         return "SKIP";
     }
     if (!result.Failed()) return "PASS";
+    const auto rank = [](const std::string& status) {
+        return status == "BROKEN" ? 3 : status == "CRASH" ? 2 : status == "TIMEOUT" ? 1 : 0;
+    };
     std::string status = "FAIL";
     for (int i = 0; i < result.total_part_count(); ++i) {
         const auto& part = result.GetTestPartResult(i);
@@ -36,32 +40,33 @@ std::string status_of(const ::testing::TestResult& result, std::string& message)
         const std::string text = part.message() != nullptr ? part.message() : "";
         if (!message.empty()) message += "\n";
         message += text;
-        if (text.find("[BROKEN]") != std::string::npos)
-            status = "BROKEN";
-        else if (text.find("[TIMEOUT]") != std::string::npos && status != "BROKEN")
-            status = "TIMEOUT";
+        for (const std::string marked : {"BROKEN", "CRASH", "TIMEOUT"}) {
+            if (text.find("[" + marked + "]") != std::string::npos && rank(marked) > rank(status)) {
+                status = marked;
+            }
+        }
     }
     return status;
 }
 
-// A clause fails if any of its tests fails (the worst failure names it); it passes if a test
-// passed and none failed; it is skipped if every test of it was skipped; NOT RUN if none ran
-// (a --gtest_filter left it out).
+// A clause's status is its worst test's: a real failure first, then a stale expectation, then
+// an expected failure; it passes if a test passed; it is skipped if every test was skipped;
+// NOT RUN if none ran (a --gtest_filter left it out).
 std::string clause_status(const std::vector<const test_outcome*>& tests) {
-    for (const char* worst : {"BROKEN", "TIMEOUT", "FAIL"}) {
+    for (const char* worst : {"BROKEN", "CRASH", "TIMEOUT", "FAIL", "XPASS", "XFAIL", "PASS"}) {
         for (const test_outcome* test : tests) {
             if (test->status == worst) return worst;
         }
     }
-    for (const test_outcome* test : tests) {
-        if (test->status == "PASS") return "PASS";
-    }
     return tests.empty() ? "NOT RUN" : "SKIP";
 }
 
-bool is_failure(const std::string& status) { return status != "PASS" && status != "SKIP"; }
-
 }  // namespace
+
+bool is_failure(const std::string& status) {
+    return status == "FAIL" || status == "TIMEOUT" || status == "CRASH" || status == "BROKEN" ||
+           status == "XPASS";
+}
 
 void note_driver(const hello_info& hello) { last_driver() = hello; }
 
@@ -72,7 +77,17 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
         outcome.clauses = found->second;
     }
     outcome.status = status_of(*info.result(), outcome.message);
+    if (const expected_failure* expectation = expected_.find(outcome.name, outcome.clauses)) {
+        outcome.status = apply_expectation(*expectation, outcome.status, outcome.message);
+    }
     outcomes_.push_back(std::move(outcome));
+}
+
+int report_listener::exit_status() const {
+    for (const test_outcome& outcome : outcomes_) {
+        if (is_failure(outcome.status)) return 1;
+    }
+    return 0;
 }
 
 void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
@@ -128,11 +143,16 @@ void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
         const auto found = totals.find(status);
         return found == totals.end() ? 0 : found->second;
     };
-    const int passed = count(clause_totals, "PASS"), skipped = count(clause_totals, "SKIP"),
-              not_run = count(clause_totals, "NOT RUN");
-    fmt::print("{} clauses: {} passed, {} failed, {} skipped, {} not run; {} tests: {} passed\n",
-               order.size(), passed, static_cast<int>(order.size()) - passed - skipped - not_run,
-               skipped, not_run, outcomes_.size(), count(test_totals, "PASS"));
+    int failed = 0;
+    for (const auto& [status, number] : clause_totals) {
+        failed += is_failure(status) || status == "UNDEFINED" ? number : 0;
+    }
+    fmt::print(
+        "{} clauses: {} passed, {} failed, {} expected failures, {} skipped, {} not run; "
+        "{} tests: {} passed\n",
+        order.size(), count(clause_totals, "PASS"), failed, count(clause_totals, "XFAIL"),
+        count(clause_totals, "SKIP"), count(clause_totals, "NOT RUN"), outcomes_.size(),
+        count(test_totals, "PASS"));
 
     if (!json_path_) return;
     nlohmann::json report = {{"driver",

@@ -361,9 +361,13 @@ std::optional<reply> session::await_within(std::uint64_t id, seconds window) {
     }
     if (driver_exited_ || replies_closed_) {
         const std::string why = why_it_stopped();
-        throw driver_error(
+        const std::string message =
             fmt::format("{} {} while the runner waited for the reply to {}; its stderr:\n{}",
-                        driver_name(), why, describe(id), indented(err_)));
+                        driver_name(), why, describe(id), indented(err_));
+        // A driver that dies mid-conversation is a crash of what it runs; one that only closes
+        // its reply channel broke the protocol.
+        if (driver_exited_) throw driver_crash(message);
+        throw driver_error(message);
     }
     return std::nullopt;
 }

@@ -85,11 +85,11 @@ TEST(BrokenDriver, ReplyWithTheWrongIdIsBroken) {
         << run.output;
 }
 
-TEST(BrokenDriver, CrashIsBrokenWithTheSignal) {
+TEST(BrokenDriver, DeathAfterTheHandshakeIsACrashWithTheSignal) {
     const runner_result run =
         run_runner({"--driver", fake_driver("read -r request <&3; kill -SEGV $$"), any_test});
     const auto test = run.test("Join.BeforeStartIsInvalidState");
-    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    EXPECT_EQ(test["status"], "CRASH") << run.output;
     EXPECT_NE(test.value("message", std::string()).find("killed by signal 11"), std::string::npos)
         << run.output;
 }
@@ -212,6 +212,85 @@ TEST(SpecScenarios, TraceabilityReportsUntestedAndUndefinedClauses) {
         std::string::npos)
         << run.output;
     EXPECT_EQ(run.output.find("[join.after-exit] is checked by no test"), std::string::npos)
+        << run.output;
+}
+
+// An expectations file written for one test.
+class temporary_file {
+  public:
+    explicit temporary_file(const std::string& text)
+        : path_(std::filesystem::temp_directory_path() /
+                ("startjoin-expect-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(counter_++) + ".json")) {
+        std::ofstream(path_) << text;
+    }
+    ~temporary_file() { std::filesystem::remove(path_); }
+    std::string path() const { return path_.string(); }
+
+  private:
+    static inline int counter_ = 0;
+    std::filesystem::path path_;
+};
+
+const std::string blocks_test = "Join.BlocksUntilChildHasEnded";
+
+std::string expect_blocks_test(const std::string& mode) {
+    return R"([{"test": "Join.BlocksUntilChildHasEnded", "mode": ")" + mode +
+           R"(", "reason": "its join() does not wait", "link": "https://example.org/bug/1"}])";
+}
+
+TEST(Expectations, TheExpectedFailureIsXfailAndDoesNotFailTheRun) {
+    const temporary_file expected(expect_blocks_test("fail"));
+    const runner_result run =
+        run_runner({"--driver", mutant("join-returns-at-once"), "--expectations", expected.path(),
+                    "--gtest_filter=" + blocks_test});
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(run.test(blocks_test)["status"], "XFAIL") << run.output;
+    EXPECT_NE(run.test(blocks_test)["message"].get<std::string>().find("its join() does not wait"),
+              std::string::npos);
+    EXPECT_EQ(run.clause("join.after-exit")["status"], "XFAIL") << run.output;
+}
+
+TEST(Expectations, AnExpectedFailureThatPassesIsXpassAndFailsTheRun) {
+    const temporary_file expected(expect_blocks_test("fail"));
+    const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
+                                          expected.path(), "--gtest_filter=" + blocks_test});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_EQ(run.test(blocks_test)["status"], "XPASS") << run.output;
+    EXPECT_NE(run.test(blocks_test)["message"].get<std::string>().find("remove the expectation"),
+              std::string::npos);
+}
+
+TEST(Expectations, AnotherFailureModeStillFails) {
+    const temporary_file expected(expect_blocks_test("timeout"));
+    const runner_result run =
+        run_runner({"--driver", mutant("join-returns-at-once"), "--expectations", expected.path(),
+                    "--gtest_filter=" + blocks_test});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_EQ(run.test(blocks_test)["status"], "FAIL") << run.output;
+    EXPECT_NE(
+        run.test(blocks_test)["message"].get<std::string>().find("expected TIMEOUT but got FAIL"),
+        std::string::npos);
+}
+
+TEST(Expectations, AStaleEntryIsAnError) {
+    const temporary_file expected(
+        R"([{"test": "Join.NoSuchTest", "mode": "fail", "reason": "gone"}])");
+    const runner_result run =
+        run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations", expected.path()});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find("stale expectation: " + expected.path() +
+                              ": test Join.NoSuchTest does not exist"),
+              std::string::npos)
+        << run.output;
+}
+
+TEST(Expectations, AMalformedEntryIsAnErrorNamingIt) {
+    const temporary_file expected(R"([{"test": "Join.BlocksUntilChildHasEnded", "mode": "fail"}])");
+    const runner_result run =
+        run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations", expected.path()});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find(expected.path() + ": entry 0: needs a 'reason'"), std::string::npos)
         << run.output;
 }
 

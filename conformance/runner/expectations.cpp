@@ -1,0 +1,102 @@
+#include "expectations.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+namespace startjoin::conformance {
+
+expectations expectations::read(const std::string& path) {
+    std::ifstream file(path);
+    if (!file) throw std::runtime_error("cannot read the expectations file " + path);
+    nlohmann::json entries = nlohmann::json::parse(file, nullptr, false);
+    if (entries.is_discarded() || !entries.is_array()) {
+        throw std::runtime_error(path + ": must be a JSON array of expected failures");
+    }
+    expectations result;
+    result.path_ = path;
+    const std::set<std::string> known_fields = {"test", "clause", "mode", "reason", "link"};
+    for (std::size_t index = 0; index < entries.size(); ++index) {
+        const nlohmann::json& entry = entries[index];
+        const auto bad = [&](const std::string& problem) {
+            return std::runtime_error(fmt::format("{}: entry {}: {}", path, index, problem));
+        };
+        if (!entry.is_object()) throw bad("must be an object");
+        for (const auto& [field, value] : entry.items()) {
+            if (!known_fields.contains(field)) throw bad("unknown field '" + field + "'");
+            if (!value.is_string()) throw bad("'" + field + "' must be a string");
+        }
+        expected_failure expected;
+        expected.test = entry.value("test", "");
+        expected.clause = entry.value("clause", "");
+        if (expected.test.empty() == expected.clause.empty())
+            throw bad("needs exactly one of 'test' and 'clause'");
+        std::string mode = entry.value("mode", "");
+        std::transform(mode.begin(), mode.end(), mode.begin(), ::toupper);
+        if (mode != "FAIL" && mode != "TIMEOUT" && mode != "CRASH") {
+            throw bad("'mode' must be \"fail\", \"timeout\" or \"crash\"");
+        }
+        expected.mode = mode;
+        expected.reason = entry.value("reason", "");
+        if (expected.reason.empty()) throw bad("needs a 'reason': the real cause of the failure");
+        expected.link = entry.value("link", "");
+        result.entries_.push_back(std::move(expected));
+    }
+    return result;
+}
+
+const expected_failure* expectations::find(const std::string& name,
+                                           const std::vector<std::string>& clauses) const {
+    const expected_failure* by_clause = nullptr;
+    for (const expected_failure& entry : entries_) {
+        if (entry.test == name) return &entry;
+        if (!by_clause && !entry.clause.empty() &&
+            std::find(clauses.begin(), clauses.end(), entry.clause) != clauses.end()) {
+            by_clause = &entry;
+        }
+    }
+    return by_clause;
+}
+
+std::vector<std::string> expectations::unmatched(
+    const std::vector<std::string>& test_names,
+    const std::vector<std::string>& cited_clauses) const {
+    std::vector<std::string> stale;
+    const auto has = [](const std::vector<std::string>& list, const std::string& item) {
+        return std::find(list.begin(), list.end(), item) != list.end();
+    };
+    for (const expected_failure& entry : entries_) {
+        if (!entry.test.empty() && !has(test_names, entry.test)) {
+            stale.push_back(fmt::format("{}: test {} does not exist", path_, entry.test));
+        }
+        if (!entry.clause.empty() && !has(cited_clauses, entry.clause)) {
+            stale.push_back(fmt::format("{}: no test checks clause [{}]", path_, entry.clause));
+        }
+    }
+    return stale;
+}
+
+std::string apply_expectation(const expected_failure& expectation, const std::string& status,
+                              std::string& message) {
+    const std::string because =
+        expectation.reason + (expectation.link.empty() ? "" : " (" + expectation.link + ")");
+    if (status == "PASS") {
+        message = fmt::format("expected to {} but passed: remove the expectation ({})",
+                              expectation.mode, because);
+        return "XPASS";
+    }
+    if (status == expectation.mode) {
+        message = fmt::format("expected failure: {}\n{}", because, message);
+        return "XFAIL";
+    }
+    if (status == "SKIP") return status;
+    message = fmt::format("expected {} but got {} (expectation: {})\n{}", expectation.mode, status,
+                          because, message);
+    return status;
+}
+
+}  // namespace startjoin::conformance
