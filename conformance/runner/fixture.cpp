@@ -8,14 +8,42 @@ std::string& command_storage() {
     static std::string command;
     return command;
 }
+
+spec_document& spec_storage() {
+    static spec_document spec;
+    return spec;
+}
 }  // namespace
 
 const std::string& driver_command() { return command_storage(); }
 void set_driver_command(std::string command) { command_storage() = std::move(command); }
+const spec_document& current_spec() { return spec_storage(); }
+void use_spec(spec_document spec) { spec_storage() = std::move(spec); }
+
+namespace {
+// Why this test cannot run against a driver of `profile`: it checks a process-only clause.
+std::optional<std::string> profile_mismatch(const std::string& profile) {
+    if (profile == "process") return std::nullopt;
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    const auto found =
+        clauses_by_test().find(std::string(info->test_suite_name()) + "." + info->name());
+    if (found == clauses_by_test().end()) return std::nullopt;
+    for (const std::string& id : found->second) {
+        const spec_clause* clause = current_spec().find(id);
+        if (clause != nullptr && clause->process_only) {
+            return "clause [" + id +
+                   "] applies to the process profile only; the driver declares profile " + profile;
+        }
+    }
+    return std::nullopt;
+}
+}  // namespace
 
 void conformance_test::SetUp() {
     session_ = std::make_unique<session>(driver_command());
     note_driver(session_->hello());
+    if (const auto mismatch = profile_mismatch(session_->hello().profile))
+        GTEST_SKIP() << *mismatch;
 }
 
 void conformance_test::TearDown() {

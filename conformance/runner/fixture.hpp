@@ -9,12 +9,17 @@
 
 #include "clauses.hpp"
 #include "session.hpp"
+#include "spec_document.hpp"
 
 namespace startjoin::conformance {
 
 /// The driver command given with --driver.
 const std::string& driver_command();
 void set_driver_command(std::string command);
+
+/// The spec the run checks (--spec): its clauses decide what is reported and skipped.
+const spec_document& current_spec();
+void use_spec(spec_document spec);
 
 class conformance_test : public ::testing::Test {
   protected:

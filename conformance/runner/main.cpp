@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     register_scenarios(spec);
+    use_spec(spec);
 
     if (parsed.check_traceability) {
         const std::vector<std::string> problems = traceability_problems(spec);
@@ -145,7 +146,7 @@ int main(int argc, char** argv) {
         // A driver that dies must show up as an error on write, not kill the runner.
         ::signal(SIGPIPE, SIG_IGN);
         become_subreaper();
-        listener = new report_listener(parsed.report_json, std::move(spec), std::move(expected));
+        listener = new report_listener(parsed.report_json, std::move(expected));
         ::testing::UnitTest::GetInstance()->listeners().Append(listener);  // gtest owns it
     }
     const int gtest_status = RUN_ALL_TESTS();

@@ -33,10 +33,8 @@ bool is_failure(const std::string& status);
 /// every clause of the spec and, if `json_path` is set, writes the report there.
 class report_listener : public ::testing::EmptyTestEventListener {
   public:
-    report_listener(std::optional<std::string> json_path, spec_document spec, expectations expected)
-        : json_path_(std::move(json_path)),
-          spec_(std::move(spec)),
-          expected_(std::move(expected)) {}
+    report_listener(std::optional<std::string> json_path, expectations expected)
+        : json_path_(std::move(json_path)), expected_(std::move(expected)) {}
     void OnTestEnd(const ::testing::TestInfo& info) override;
     void OnTestProgramEnd(const ::testing::UnitTest& unit) override;
 
@@ -45,7 +43,6 @@ class report_listener : public ::testing::EmptyTestEventListener {
 
   private:
     std::optional<std::string> json_path_;
-    spec_document spec_;
     expectations expected_;
     std::vector<test_outcome> outcomes_;
 };

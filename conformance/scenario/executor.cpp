@@ -35,8 +35,10 @@ class executor {
     }
 
     void operator()(const kind::operation& operation) {
-        const reply answer = driver_.call(operation.request);
         const std::string call = call_text(operation.request);
+        const reply answer = operation.request.contains("timeout")
+                                 ? timed_join(operation)
+                                 : driver_.call(operation.request);
         if (!operation.expected) {
             if (!answer.ok) {
                 throw statement_failed(fmt::format("{} failed with {}: {}", call, answer.error_kind,
@@ -136,6 +138,24 @@ class executor {
     }
 
   private:
+    // join(timeout) is bounded by the spec's tolerance: while the child runs it must give up
+    // by its timeout plus the tolerance ([join-timeout.expires]); when it must report true, the
+    // child has ended or is ending, so it must return within the tolerance whatever its
+    // timeout ([join-timeout.prompt]).
+    reply timed_join(const kind::operation& operation) {
+        const double timeout = std::max(operation.request["timeout"].get<double>(), 0.0);
+        const bool must_terminate = operation.expected && !operation.expected->is_error &&
+                                    operation.expected->value == true;
+        const seconds bound =
+            timeouts::join_timeout_tolerance() + seconds(must_terminate ? 0.0 : timeout);
+        const auto id = driver_.send(operation.request);
+        if (auto answer = driver_.await_within(id, bound)) return std::move(*answer);
+        throw statement_failed(fmt::format(
+            "{} did not return within {:.2f}s ({}the tolerance of {:.2f}s)",
+            call_text(operation.request), bound.count(), must_terminate ? "" : "its timeout plus ",
+            timeouts::join_timeout_tolerance().count()));
+    }
+
     session& driver_;
 };
 

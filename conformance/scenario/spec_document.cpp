@@ -9,11 +9,14 @@
 namespace startjoin::conformance {
 
 const spec_clause* spec_document::find(const std::string& id) const {
+    return const_cast<spec_document*>(this)->find_mutable(id);
+}
+
+spec_clause* spec_document::find_mutable(const std::string& id) {
     const auto found = std::find_if(clauses.begin(), clauses.end(),
                                     [&](const spec_clause& c) { return c.id == id; });
     return found == clauses.end() ? nullptr : &*found;
 }
-
 void read_markdown(const std::string& text, const std::string& file, spec_document& into) {
     static const std::regex clause_heading(R"(^###\s+\[([a-z0-9-]+\.[a-z0-9-]+)\]\s*(.*?)\s*$)");
     static const std::regex any_heading(R"(^#{1,6}\s)");
@@ -49,6 +52,11 @@ void read_markdown(const std::string& text, const std::string& file, spec_docume
         }
         if (in_other_fence) continue;
         std::smatch match;
+        if (!current_clause.empty() &&
+            line.find("(Profile `process` only.)") != std::string::npos) {
+            if (spec_clause* clause = into.find_mutable(current_clause))
+                clause->process_only = true;
+        }
         if (std::regex_match(line, match, clause_heading)) {
             const std::string id = match[1];
             if (const spec_clause* earlier = into.find(id)) {

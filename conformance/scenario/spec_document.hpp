@@ -32,6 +32,8 @@ struct spec_clause {
     std::string title;
     std::string file;
     int line = 0;
+    /// The rule says "(Profile `process` only.)": drivers of other profiles skip its tests.
+    bool process_only = false;
 };
 
 struct scenario_block {
@@ -49,6 +51,7 @@ struct spec_document {
     std::vector<located_error> problems;
 
     const spec_clause* find(const std::string& id) const;
+    spec_clause* find_mutable(const std::string& id);
 };
 
 /// Reads every *.md file of `directory`, in name order. Throws std::runtime_error naming the
