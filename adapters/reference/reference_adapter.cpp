@@ -74,11 +74,12 @@ std::string reference_process::name() {
 }
 
 description reference_implementation::describe() const {
-    return {.implementation = "startjoin-reference",
-            .version = "0.1.0",
-            .profile = "process",
-            .features = {"join_timeout", "terminate", "kill", "close", "daemon", "name", "globals",
-                         "nest", "orphan", "exec", "count_fds", "zombies", "join_threads"}};
+    return {
+        .implementation = "startjoin-reference",
+        .version = "0.1.0",
+        .profile = "process",
+        .features = {"join_timeout", "terminate", "kill", "close", "daemon", "name", "globals",
+                     "nest", "orphan", "exec", "count_fds", "zombies", "join_threads", "getpid"}};
 }
 
 std::unique_ptr<process_object> reference_implementation::create(target what) {

@@ -47,6 +47,14 @@ std::vector<pid_t> children_of_this_process() {
     return children;
 }
 
+char state_of(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return '?';
+    const auto name_end = line.rfind(')');
+    return name_end == std::string::npos || name_end + 2 >= line.size() ? '?' : line[name_end + 2];
+}
+
 // Kills and reaps one child through a pidfd, so a slow death is bounded by the deadline.
 bool kill_and_reap(pid_t child, clock::time_point deadline) {
     const unique_fd pidfd(::pidfd_open(child, 0));
@@ -69,6 +77,23 @@ bool kill_and_reap(pid_t child, clock::time_point deadline) {
 }
 
 }  // namespace
+
+std::vector<int> living_children(clock::time_point settle) {
+    std::vector<int> living;
+    for (const pid_t child : children_of_this_process()) {
+        if (state_of(child) == 'Z') continue;
+        const unique_fd pidfd(::pidfd_open(child, 0));
+        if (!pidfd) continue;  // gone meanwhile
+        pollfd watch{pidfd.get(), POLLIN, 0};
+        int ready;
+        do {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(settle - clock::now());
+            ready = ::poll(&watch, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+        } while (ready < 0 && errno == EINTR);
+        if (ready == 0) living.push_back(child);
+    }
+    return living;
+}
 
 void become_subreaper() {
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) throw_errno("prctl(PR_SET_CHILD_SUBREAPER)");

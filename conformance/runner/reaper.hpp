@@ -12,6 +12,11 @@ namespace startjoin::conformance {
 /// Makes orphaned descendants of this process its children (PR_SET_CHILD_SUBREAPER).
 void become_subreaper();
 
+/// The children of this process that are still running (zombies excluded), after giving each up
+/// to `settle` to finish dying (a child that was just sent SIGTERM). After a driver has ended,
+/// these are the processes it left behind: the runner inherited them as their subreaper.
+std::vector<int> living_children(clock::time_point settle);
+
 /// SIGKILLs and reaps every child of this process, and the children it inherits meanwhile,
 /// until none is left or `deadline` passes. Returns a description of each process that could
 /// not be reaped in time (empty on success).

@@ -460,21 +460,28 @@ void session::trace(const std::string& event) { require({{"op", "trace"}, {"even
 
 void session::release(const std::string& gate, int count) { fifos_->release_gate(gate, count); }
 
-void session::finish() {
-    if (torn_down_) return;
+bool session::finish(const std::string& held_gate) {
+    if (torn_down_) return false;
     const reply answer = call({{"op", "shutdown"}});
     if (!answer.ok) {
         throw driver_error(fmt::format("{} refused shutdown: {}: {}", driver_name(),
                                        answer.error_kind, answer.error_message));
     }
-    const auto deadline = deadline_after(timeouts::exit());
-    const bool ended = pump_until(deadline, [&] { return driver_exited_; });
+    bool ended_while_held = false;
+    if (!held_gate.empty()) {
+        ended_while_held = pump_until(deadline_after(timeouts::observation_window()),
+                                      [&] { return driver_exited_; });
+        release(held_gate);
+    }
+    const bool ended = pump_until(deadline_after(timeouts::exit()), [&] { return driver_exited_; });
+    if (ended) survivors_ = living_children(deadline_after(timeouts::observation_window()));
     kill_all();
     if (!ended) {
         throw driver_timeout(fmt::format(
             "{} did not end within {:.1f}s after shutdown (its children were killed)\n{}",
             driver_name(), timeouts::exit().count(), transcript()));
     }
+    return ended_while_held;
 }
 
 void session::kill_all() {

@@ -95,9 +95,14 @@ class session {
     /// Lets `count` waiters of `gate` go (the gate must appear in a created script).
     void release(const std::string& gate, int count = 1);
 
-    /// Sends `shutdown`, waits for the driver to end, reaps everything and collects the rest of
-    /// its output. Throws driver_timeout if the driver does not end in time (after cleaning up).
-    void finish();
+    /// Sends `shutdown`, waits for the driver to end, notes which of its processes survived it,
+    /// reaps everything and collects the rest of its output. With `held_gate`, the parent must
+    /// not end while a child is held on that gate: the gate stays closed for the observation
+    /// window, then opens; returns whether the driver ended while the gate was still closed.
+    /// Throws driver_timeout if the driver does not end in time (after cleaning up).
+    bool finish(const std::string& held_gate = "");
+    /// Processes the driver left running when it ended (known after finish()).
+    const std::vector<int>& survivors() const { return survivors_; }
     /// Kills the driver's process group and reaps every descendant (finish() and the destructor
     /// do it too). Throws if a process could not be reaped before the deadline.
     void kill_all();
@@ -156,6 +161,7 @@ class session {
     std::string out_, err_;
     std::vector<history_entry> history_;
     std::optional<int> driver_status_;
+    std::vector<int> survivors_;
     bool torn_down_ = false;
 };
 

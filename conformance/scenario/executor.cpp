@@ -80,7 +80,21 @@ class executor {
 
     void operator()(const kind::release& release) { driver_.release(release.gate, release.count); }
 
-    void operator()(const kind::end_program&) { driver_.finish(); }
+    void operator()(const kind::end_program& end) {
+        if (driver_.finish(end.held_gate)) {
+            throw statement_failed(
+                fmt::format("the parent ended while a child was still held on gate '{}': it did "
+                            "not wait for it",
+                            end.held_gate));
+        }
+    }
+
+    void operator()(const kind::survivors_check&) {
+        if (!driver_.survivors().empty()) {
+            throw statement_failed(fmt::format("the parent ended but left pid {} running",
+                                               fmt::join(driver_.survivors(), ", ")));
+        }
+    }
 
     void operator()(const kind::output_check& check) {
         const std::string& captured =

@@ -189,7 +189,8 @@ class scenario_parser {
             parsed.what = parse_statement(parser, i);
             if (ended_ && !std::holds_alternative<kind::output_check>(parsed.what) &&
                 !std::holds_alternative<kind::event_check>(parsed.what) &&
-                !std::holds_alternative<kind::order_check>(parsed.what)) {
+                !std::holds_alternative<kind::order_check>(parsed.what) &&
+                !std::holds_alternative<kind::survivors_check>(parsed.what)) {
                 parser.fail("only checks may follow `end`: the parent program has ended");
             }
             if (std::holds_alternative<kind::end_program>(parsed.what)) {
@@ -221,8 +222,14 @@ class scenario_parser {
             return define(parser, true);
         }
         if (keyword == "end") {
-            parser.expect_end("end");
-            return kind::end_program{};
+            kind::end_program end;
+            if (!parser.done()) {
+                if (parser.word("`releasing`") != "releasing")
+                    parser.fail("expected `end` or `end releasing GATE`");
+                end.held_gate = one_name(parser, "a gate");
+                released_gates_.emplace(end.held_gate, line_being_parsed_);
+            }
+            return end;
         }
         if (keyword == "release") {
             kind::release release{parser.name("a gate"), 1};
@@ -475,8 +482,16 @@ class scenario_parser {
     any_statement event(line_parser& parser, const std::string& keyword) {
         kind::event_check check;
         if (keyword == "no") {
-            if (parser.word("`event` after `no`") != "event")
-                parser.fail("expected `no event NAME:EVENT`");
+            const std::string what = parser.word("`event` or `survivors` after `no`");
+            if (what == "survivors") {
+                if (!ended_)
+                    parser.fail(
+                        "`no survivors` checks what the ended program left, so it must follow "
+                        "`end`");
+                parser.expect_end("no survivors");
+                return kind::survivors_check{};
+            }
+            if (what != "event") parser.fail("expected `no event NAME:EVENT` or `no survivors`");
             check.absent = true;
         }
         std::string text = parser.rest();

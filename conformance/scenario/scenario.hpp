@@ -43,7 +43,12 @@ struct release {
     std::string gate;
     int count = 1;
 };
-struct end_program {};
+/// `end`, or `end releasing GATE`: the parent must not end while a child is held on GATE.
+struct end_program {
+    std::string held_gate;
+};
+/// `no survivors`: nothing the program started still runs after `end`.
+struct survivors_check {};
 /// `stdout =>` + `| lines`, or `stdout contains TEXT` (likewise stderr).
 struct output_check {
     std::string stream;
@@ -69,10 +74,10 @@ struct order_check {
 };
 }  // namespace statement_kind
 
-using any_statement = std::variant<statement_kind::define_process, statement_kind::operation,
-                                   statement_kind::join_releasing, statement_kind::release,
-                                   statement_kind::end_program, statement_kind::output_check,
-                                   statement_kind::event_check, statement_kind::order_check>;
+using any_statement = std::variant<
+    statement_kind::define_process, statement_kind::operation, statement_kind::join_releasing,
+    statement_kind::release, statement_kind::end_program, statement_kind::output_check,
+    statement_kind::event_check, statement_kind::order_check, statement_kind::survivors_check>;
 
 struct statement {
     int line = 0;

@@ -101,6 +101,17 @@ TEST(ScenarioParser, NestedScriptsAndGlobals) {
     EXPECT_EQ(parsed.needs.features, (std::set<std::string>{"globals", "nest"}));
 }
 
+TEST(ScenarioParser, EndReleasingAGateAndNoSurvivors) {
+    const scenario parsed = parse({
+        "process worker: wait go; print \"done\"",
+        "start worker",
+        "end releasing go",
+        "no survivors",
+    });
+    EXPECT_EQ(std::get<kind::end_program>(parsed.statements[2].what).held_gate, "go");
+    EXPECT_TRUE(std::holds_alternative<kind::survivors_check>(parsed.statements[3].what));
+}
+
 struct malformed {
     std::vector<std::string> lines;
     std::string message;  // the whole expected "file:line: reason" or a part of it
@@ -136,7 +147,12 @@ INSTANTIATE_TEST_SUITE_P(
         malformed{{"process child: exit 0", "process child: exit 1"},
                   "spec/test.md:11: process 'child' is defined twice"},
         malformed{{"process child: exit 0", "order child:x"}, "`order` needs at least two items"},
-        malformed{{"   # only a comment"}, "spec/test.md:10: empty scenario block"}));
+        malformed{{"   # only a comment"}, "spec/test.md:10: empty scenario block"},
+        malformed{{"process child: exit 0", "no survivors"},
+                  "spec/test.md:11: `no survivors` checks what the ended program left, so it must "
+                  "follow `end`"},
+        malformed{{"process child: wait go", "end holding go"},
+                  "expected `end` or `end releasing GATE`"}));
 
 TEST(SpecDocument, ClausesScenariosAndProblemsAreFound) {
     spec_document document;

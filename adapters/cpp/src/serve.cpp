@@ -1,5 +1,7 @@
 #include "startjoin/adapter/serve.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <exception>
 #include <functional>
@@ -48,17 +50,10 @@ bool bool_field(const json& request, const char* name) {
 // An op whose feature the handshake does not declare is answered "unsupported", whatever the
 // process_object overrides, so the handshake alone says what a driver can do.
 const std::map<std::string, std::string> op_features = {
-    {"terminate", "terminate"},
-    {"kill", "kill"},
-    {"close", "close"},
-    {"set_daemon", "daemon"},
-    {"daemon", "daemon"},
-    {"name", "name"},
-    {"set_global", "globals"},
-    {"get_global", "globals"},
-    {"count_fds", "count_fds"},
-    {"zombies", "zombies"},
-    {"join_threads", "join_threads"},
+    {"terminate", "terminate"}, {"kill", "kill"},          {"close", "close"},
+    {"set_daemon", "daemon"},   {"daemon", "daemon"},      {"name", "name"},
+    {"set_global", "globals"},  {"get_global", "globals"}, {"count_fds", "count_fds"},
+    {"getpid", "getpid"},       {"zombies", "zombies"},    {"join_threads", "join_threads"},
 };
 
 // One driver session: the process objects by handle, and what each op does to them.
@@ -87,6 +82,7 @@ class session {
         }
         if (op == "get_global") return globals::get(string_field(request, "name"));
         if (op == "count_fds") return detail::count_open_fds();
+        if (op == "getpid") return ::getpid();
         if (op == "zombies") return detail::zombie_children();
         process_object& object = find(request);
         if (op == "start") return object.start(), nullptr;
