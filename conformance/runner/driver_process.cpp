@@ -155,7 +155,16 @@ void driver_process::kill_and_reap() {
 }
 
 std::string describe_wait_status(int status) {
-    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+    if (WIFEXITED(status)) {
+        const int code = WEXITSTATUS(status);
+        std::string text = "exited with status " + std::to_string(code);
+        // The driver runs under /bin/sh, which reports its command's death by signal S as 128+S.
+        if (code > 128 && code <= 128 + 64) {
+            text += " (the shell's report of death by signal " + std::to_string(code - 128) + " (" +
+                    ::strsignal(code - 128) + "))";
+        }
+        return text;
+    }
     if (WIFSIGNALED(status)) {
         return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
                ::strsignal(WTERMSIG(status)) + ")";

@@ -9,6 +9,11 @@ std::string& command_storage() {
     return command;
 }
 
+std::vector<std::string>& certification_storage() {
+    static std::vector<std::string> problems;
+    return problems;
+}
+
 spec_document& spec_storage() {
     static spec_document spec;
     return spec;
@@ -18,6 +23,10 @@ spec_document& spec_storage() {
 const std::string& driver_command() { return command_storage(); }
 void set_driver_command(std::string command) { command_storage() = std::move(command); }
 const spec_document& current_spec() { return spec_storage(); }
+const std::vector<std::string>& certification_problems() { return certification_storage(); }
+void set_certification_problems(std::vector<std::string> problems) {
+    certification_storage() = std::move(problems);
+}
 void use_spec(spec_document spec) { spec_storage() = std::move(spec); }
 
 namespace {
@@ -40,6 +49,12 @@ std::optional<std::string> profile_mismatch(const std::string& profile) {
 }  // namespace
 
 void conformance_test::SetUp() {
+    if (!certification_problems().empty()) {
+        std::string reasons;
+        for (const std::string& problem : certification_problems()) reasons += "\n  - " + problem;
+        FAIL() << "[BROKEN] driver `" << driver_command()
+               << "` failed the protocol check, so no conformance verdict is given:" << reasons;
+    }
     session_ = std::make_unique<session>(driver_command());
     note_driver(session_->hello());
     if (const auto mismatch = profile_mismatch(session_->hello().profile))

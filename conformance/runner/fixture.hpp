@@ -17,6 +17,11 @@ namespace startjoin::conformance {
 const std::string& driver_command();
 void set_driver_command(std::string command);
 
+/// What the protocol check found wrong with the driver (certification.hpp); when anything,
+/// every test is BROKEN without running.
+const std::vector<std::string>& certification_problems();
+void set_certification_problems(std::vector<std::string> problems);
+
 /// The spec the run checks (--spec): its clauses decide what is reported and skipped.
 const spec_document& current_spec();
 void use_spec(spec_document spec);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "certification.hpp"
 #include "clauses.hpp"
 #include "expectations.hpp"
 #include "fixture.hpp"
@@ -146,6 +147,13 @@ int main(int argc, char** argv) {
         // A driver that dies must show up as an error on write, not kill the runner.
         ::signal(SIGPIPE, SIG_IGN);
         become_subreaper();
+        std::vector<std::string> problems = certify_driver(*parsed.driver);
+        if (!::testing::GTEST_FLAG(brief) || !problems.empty()) {
+            fmt::print("protocol check of driver `{}`: {}\n", *parsed.driver,
+                       problems.empty() ? "certified" : "BROKEN");
+        }
+        for (const std::string& problem : problems) fmt::print("  - {}\n", problem);
+        set_certification_problems(std::move(problems));
         listener = new report_listener(parsed.report_json, std::move(expected));
         ::testing::UnitTest::GetInstance()->listeners().Append(listener);  // gtest owns it
     }

@@ -1,6 +1,7 @@
 // startjoin-driver-mutant NAME: the reference driver with one deliberate defect, the kind real
 // implementations have had. The suite must reject every mutant for the clause it names.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -20,6 +21,28 @@ class join_returns_at_once final : public reference_process {
     void join() override {}
 };
 
+// start() that waits for its child to finish, as a "start" that runs the target synchronously
+// does: a child held on a gate never lets it return.
+class start_waits_for_child final : public reference_process {
+  public:
+    using reference_process::reference_process;
+    void start() override {
+        reference_process::start();
+        reference_process::join();
+    }
+};
+
+// An implementation that assumes every child exits normally (it decodes the status with
+// WEXITSTATUS behind an assert): a child killed by a signal makes the parent abort.
+class abort_on_signal_death final : public reference_process {
+  public:
+    using reference_process::reference_process;
+    void join() override {
+        reference_process::join();
+        if (const auto code = reference_process::exitcode(); code && *code < 0) std::abort();
+    }
+};
+
 struct mutant {
     const char* name;
     const char* violates;  // the clause the suite must report as failed
@@ -33,6 +56,8 @@ std::unique_ptr<process_object> make_process(target what) {
 
 const mutant mutants[] = {
     {"join-returns-at-once", "join.after-exit", make_process<join_returns_at_once>},
+    {"start-waits-for-child", "start.returns", make_process<start_waits_for_child>},
+    {"abort-on-signal-death", "exitcode.signal", make_process<abort_on_signal_death>},
 };
 
 class mutant_implementation final : public reference_implementation {

@@ -85,11 +85,26 @@ TEST(BrokenDriver, ReplyWithTheWrongIdIsBroken) {
         << run.output;
 }
 
-TEST(BrokenDriver, DeathAfterTheHandshakeIsACrashWithTheSignal) {
+TEST(BrokenImplementation, ACrashMidTestIsCrashWithTheSignal) {
+    const runner_result run =
+        run_runner({"--driver", mutant("abort-on-signal-death"),
+                    "--gtest_filter=ExitCode.DeathBySignalGivesMinusTheSignal"});
+    EXPECT_NE(run.exit_code, 0);
+    const auto test = run.test("ExitCode.DeathBySignalGivesMinusTheSignal");
+    EXPECT_EQ(test["status"], "CRASH") << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("death by signal 6 (Aborted)"),
+              std::string::npos)
+        << run.output;
+}
+
+TEST(BrokenDriver, DeathDuringTheProtocolCheckIsBrokenWithTheSignal) {
     const runner_result run =
         run_runner({"--driver", fake_driver("read -r request <&3; kill -SEGV $$"), any_test});
     const auto test = run.test("Join.BeforeStartIsInvalidState");
-    EXPECT_EQ(test["status"], "CRASH") << run.output;
+    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("failed the protocol check"),
+              std::string::npos)
+        << run.output;
     EXPECT_NE(test.value("message", std::string()).find("killed by signal 11"), std::string::npos)
         << run.output;
 }
@@ -106,14 +121,27 @@ TEST(BrokenDriver, MissingProgramIsBrokenWithItsStderr) {
 }
 
 // The deadline is scaled down so the test is quick; the verdict does not depend on its length.
-TEST(BrokenDriver, HungDriverTimesOutInsteadOfHangingTheRun) {
+TEST(BrokenImplementation, AHangingOperationTimesOutInsteadOfHangingTheRun) {
+    const runner_result run = run_runner({"--driver", mutant("start-waits-for-child"),
+                                          "--gtest_filter=Start.ReturnsWhileChildIsStillRunning"},
+                                         {"STARTJOIN_TIMEOUT_MULTIPLIER=0.05"});
+    EXPECT_NE(run.exit_code, 0);
+    const auto test = run.test("Start.ReturnsWhileChildIsStillRunning");
+    EXPECT_EQ(test["status"], "TIMEOUT") << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("did not answer request #"),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("\"op\":\"start\""), std::string::npos)
+        << run.output;
+}
+
+TEST(BrokenDriver, ADriverThatNeverAnswersIsBrokenNotHung) {
     const runner_result run = run_runner({"--driver", fake_driver("cat <&3 >/dev/null"), any_test},
                                          {"STARTJOIN_TIMEOUT_MULTIPLIER=0.05"});
     EXPECT_NE(run.exit_code, 0);
     const auto test = run.test("Join.BeforeStartIsInvalidState");
-    EXPECT_EQ(test["status"], "TIMEOUT") << run.output;
-    EXPECT_NE(test.value("message", std::string()).find("did not answer request #"),
-              std::string::npos)
+    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    EXPECT_NE(test.value("message", std::string()).find("[TIMEOUT]"), std::string::npos)
         << run.output;
 }
 
