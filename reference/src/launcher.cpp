@@ -22,21 +22,6 @@ namespace {
     throw std::system_error(errno, std::generic_category(), call);
 }
 
-// Output the target buffered must reach its destination before _exit(), which skips stdio's
-// exit-time flush. Flushing can throw if a stream has exceptions enabled; nothing may escape.
-void flush_all_output() noexcept {
-    std::fflush(nullptr);
-    try {
-        std::cout.flush();
-        std::cerr.flush();
-        std::clog.flush();
-        std::wcout.flush();
-        std::wcerr.flush();
-        std::wclog.flush();
-    } catch (...) {
-    }
-}
-
 void report_uncaught(const char* name, const char* what) noexcept {
     std::fprintf(stderr, "startjoin: uncaught exception in %s (pid %ld): %s\n", name,
                  static_cast<long>(::getpid()), what);
@@ -65,15 +50,16 @@ void report_uncaught(const char* name, const char* what) noexcept {
         report_uncaught(name, "an exception not derived from std::exception");
         code = 1;
     }
-    flush_all_output();
-    ::_exit(code);
+    syscalls().flush_output();
+    syscalls().exit_child(code);
+    ::_exit(code);  // a replacement that returns must still never return into the caller
 }
 
 }  // namespace
 
 pid_t fork_target(target& target, const char* name) {
     // Whatever the parent buffered would otherwise be copied into the child and printed twice.
-    flush_all_output();
+    syscalls().flush_output();
     const pid_t pid = syscalls().fork();
     if (pid == -1) throw_errno("fork");
     if (pid == 0) run_target_and_exit(target, name);

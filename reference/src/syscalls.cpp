@@ -4,6 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <iostream>
+
 // glibc 2.36 (Debian bookworm) declares pidfd_open and pidfd_send_signal without
 // __BEGIN_DECLS, so C++ would look for mangled names; fixed in glibc 2.37, harmless after.
 extern "C" {
@@ -11,6 +14,22 @@ extern "C" {
 }
 
 namespace startjoin::detail {
+
+// Output the target buffered must reach its destination before _exit(), which skips stdio's
+// exit-time flush. Flushing can throw if a stream has exceptions enabled; nothing may escape.
+void flush_all_output() noexcept {
+    std::fflush(nullptr);
+    try {
+        std::cout.flush();
+        std::cerr.flush();
+        std::clog.flush();
+        std::wcout.flush();
+        std::wcerr.flush();
+        std::wclog.flush();
+    } catch (...) {
+    }
+}
+
 namespace {
 
 // glibc declares waitid's id as id_t and pidfd_send_signal's info as siginfo_t*, matching the
@@ -27,6 +46,8 @@ constexpr syscall_table real_table{
     [](int pidfd, int signal, siginfo_t* info, unsigned int flags) {
         return ::pidfd_send_signal(pidfd, signal, info, flags);
     },
+    [] { flush_all_output(); },
+    [](int code) { ::_exit(code); },
 };
 
 syscall_table active_table = real_table;
