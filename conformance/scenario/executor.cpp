@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <poll.h>
+
+#include <map>
 
 #include "errors.hpp"
 #include "observations.hpp"
+#include "pidfd.hpp"
+#include "unique_fd.hpp"
 
 namespace startjoin::conformance {
 namespace {
@@ -27,7 +32,8 @@ std::string call_text(const json& request) {
 
 class executor {
   public:
-    explicit executor(session& driver) : driver_(driver) {}
+    executor(session& driver, const std::set<std::string>& to_watch)
+        : driver_(driver), to_watch_(to_watch) {}
 
     void operator()(const kind::define_process& process) {
         driver_.create(process.steps, process.args,
@@ -39,6 +45,10 @@ class executor {
         const reply answer = operation.request.contains("timeout")
                                  ? timed_join(operation)
                                  : driver_.call(operation.request);
+        if (answer.ok && operation.request["op"] == "start" &&
+            to_watch_.contains(operation.request["process"])) {
+            watch(operation.request["process"]);
+        }
         if (!operation.expected) {
             if (!answer.ok) {
                 throw statement_failed(fmt::format("{} failed with {}: {}", call, answer.error_kind,
@@ -86,6 +96,27 @@ class executor {
                 fmt::format("the parent ended while a child was still held on gate '{}': it did "
                             "not wait for it",
                             end.held_gate));
+        }
+    }
+
+    void operator()(const kind::await_end& end) {
+        const auto found = watched_.find(end.process);
+        if (found == watched_.end()) {
+            throw statement_failed(
+                fmt::format("{} was never started with a pid the runner could watch", end.process));
+        }
+        pollfd exited{found->second.get(), POLLIN, 0};
+        const auto deadline = deadline_after(timeouts::reply());
+        for (;;) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
+            const int ready =
+                ::poll(&exited, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+            if (ready > 0) return;
+            if (ready == 0) {
+                throw driver_timeout(fmt::format("{} did not end within {:.1f}s", end.process,
+                                                 timeouts::reply().count()));
+            }
+            if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
         }
     }
 
@@ -170,7 +201,20 @@ class executor {
             timeouts::join_timeout_tolerance().count()));
     }
 
+    // The runner's own pidfd on a child, opened as soon as start() returns: the child is then
+    // running or an unreaped zombie (no implementation reaps before it is asked), so its pid
+    // cannot have been reused yet.
+    void watch(const std::string& process) {
+        if (driver_.hello().profile != "process") return;
+        const auto pid = driver_.pid(process);
+        if (!pid || *pid <= 0) return;
+        unique_fd pidfd(::pidfd_open(static_cast<pid_t>(*pid), 0));
+        if (pidfd) watched_[process] = std::move(pidfd);
+    }
+
     session& driver_;
+    const std::set<std::string>& to_watch_;
+    std::map<std::string, unique_fd> watched_;
 };
 
 }  // namespace
@@ -193,7 +237,7 @@ std::optional<std::string> missing_requirement(const requirements& needs,
 }
 
 void run_scenario(const scenario& scenario, session& driver) {
-    executor run(driver);
+    executor run(driver, scenario.watched);
     for (const statement& each : scenario.statements) {
         try {
             std::visit(run, each.what);

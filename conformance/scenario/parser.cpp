@@ -239,6 +239,13 @@ class scenario_parser {
             released_gates_.emplace(release.gate, line_being_parsed_);
             return release;
         }
+        if (keyword == "ended") {
+            needs_process("`ended`");
+            const std::string process = one_name(parser, "a process name");
+            if (!defined_.contains(process)) parser.fail("unknown process '" + process + "'");
+            parsed_.watched.insert(process);
+            return kind::await_end{process};
+        }
         if (keyword == "stdout" || keyword == "stderr") return output(parser, keyword, index);
         if (keyword == "event" || keyword == "no") return event(parser, keyword);
         if (keyword == "order") return order(parser);

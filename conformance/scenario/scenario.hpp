@@ -47,6 +47,10 @@ struct release {
 struct end_program {
     std::string held_gate;
 };
+/// `ended NAME`: the runner waits, from outside, until the child's process has ended.
+struct await_end {
+    std::string process;
+};
 /// `no survivors`: nothing the program started still runs after `end`.
 struct survivors_check {};
 /// `stdout =>` + `| lines`, or `stdout contains TEXT` (likewise stderr).
@@ -74,10 +78,11 @@ struct order_check {
 };
 }  // namespace statement_kind
 
-using any_statement = std::variant<
-    statement_kind::define_process, statement_kind::operation, statement_kind::join_releasing,
-    statement_kind::release, statement_kind::end_program, statement_kind::output_check,
-    statement_kind::event_check, statement_kind::order_check, statement_kind::survivors_check>;
+using any_statement = std::variant<statement_kind::define_process, statement_kind::operation,
+                                   statement_kind::join_releasing, statement_kind::release,
+                                   statement_kind::end_program, statement_kind::output_check,
+                                   statement_kind::event_check, statement_kind::order_check,
+                                   statement_kind::survivors_check, statement_kind::await_end>;
 
 struct statement {
     int line = 0;
@@ -97,6 +102,8 @@ struct scenario {
     int first_line = 0;
     std::vector<statement> statements;
     requirements needs;
+    /// Processes some `ended` statement waits for: the runner watches them from their start.
+    std::set<std::string> watched;
 };
 
 /// Parses a block. Throws located_error naming the file, the line and what is wrong.
