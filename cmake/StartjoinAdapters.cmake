@@ -1,0 +1,60 @@
+# Registers the conformance suite with ctest once per adapter (adapters/NAME/adapter.conf) whose
+# requirements are present, as tests "conformance.NAME.Suite.Test" labelled "conformance;NAME".
+#
+# A manifest's `requires=` lists what the adapter needs: `target:X` for a driver this build makes
+# (absent when, say, Boost is not installed), anything else a program looked up on PATH.
+
+function(startjoin_add_adapter_tests manifest)
+  get_filename_component(directory "${manifest}" DIRECTORY)
+  get_filename_component(name "${directory}" NAME)
+  set(driver "")
+  set(expectations "")
+  set(requirements "")
+  file(STRINGS "${manifest}" lines)
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^driver=(.*)$")
+      set(driver "${CMAKE_MATCH_1}")
+    elseif(line MATCHES "^expectations=(.*)$")
+      set(expectations "${directory}/${CMAKE_MATCH_1}")
+    elseif(line MATCHES "^requires=(.*)$")
+      separate_arguments(requirements UNIX_COMMAND "${CMAKE_MATCH_1}")
+    endif()
+  endforeach()
+  if(driver STREQUAL "")
+    message(FATAL_ERROR "${manifest}: no 'driver=' line")
+  endif()
+  if(requirements STREQUAL "")
+    message(WARNING "${manifest}: no 'requires=' line, so adapter ${name} is not registered")
+    return()
+  endif()
+  if(expectations AND NOT EXISTS "${expectations}")
+    message(FATAL_ERROR "${manifest}: expectations file ${expectations} does not exist")
+  endif()
+
+  foreach(requirement IN LISTS requirements)
+    if(requirement MATCHES "^target:(.+)$")
+      if(NOT TARGET "${CMAKE_MATCH_1}")
+        message(STATUS "conformance: adapter ${name} not registered: ${CMAKE_MATCH_1} is not built")
+        return()
+      endif()
+    else()
+      find_program(STARTJOIN_PROGRAM_${requirement} "${requirement}")
+      if(NOT STARTJOIN_PROGRAM_${requirement})
+        message(STATUS "conformance: adapter ${name} not registered: ${requirement} is not installed")
+        return()
+      endif()
+    endif()
+  endforeach()
+
+  string(REPLACE "@BUILD@" "${CMAKE_BINARY_DIR}" driver "${driver}")
+  string(REPLACE "@SOURCE@" "${CMAKE_SOURCE_DIR}" driver "${driver}")
+  set(arguments --driver "${driver}")
+  if(expectations)
+    list(APPEND arguments --expectations "${expectations}")
+  endif()
+  gtest_discover_tests(startjoin-conformance
+    EXTRA_ARGS ${arguments}
+    TEST_PREFIX "conformance.${name}."
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS "conformance;${name}" TIMEOUT 120)
+endfunction()
