@@ -19,7 +19,8 @@ expectations expectations::read(const std::string& path) {
     }
     expectations result;
     result.path_ = path;
-    const std::set<std::string> known_fields = {"test", "clause", "mode", "reason", "link"};
+    const std::set<std::string> known_fields = {"test",   "clause", "mode",
+                                                "reason", "link",   "intermittent"};
     for (std::size_t index = 0; index < entries.size(); ++index) {
         const nlohmann::json& entry = entries[index];
         const auto bad = [&](const std::string& problem) {
@@ -28,7 +29,10 @@ expectations expectations::read(const std::string& path) {
         if (!entry.is_object()) throw bad("must be an object");
         for (const auto& [field, value] : entry.items()) {
             if (!known_fields.contains(field)) throw bad("unknown field '" + field + "'");
-            if (!value.is_string()) throw bad("'" + field + "' must be a string");
+            if (field == "intermittent" ? !value.is_boolean() : !value.is_string()) {
+                throw bad("'" + field + "' must be a " +
+                          (field == "intermittent" ? "boolean" : "string"));
+            }
         }
         expected_failure expected;
         expected.test = entry.value("test", "");
@@ -44,6 +48,7 @@ expectations expectations::read(const std::string& path) {
         expected.reason = entry.value("reason", "");
         if (expected.reason.empty()) throw bad("needs a 'reason': the real cause of the failure");
         expected.link = entry.value("link", "");
+        expected.intermittent = entry.value("intermittent", false);
         result.entries_.push_back(std::move(expected));
     }
     return result;
@@ -84,6 +89,10 @@ std::string apply_expectation(const expected_failure& expectation, const std::st
                               std::string& message) {
     const std::string because =
         expectation.reason + (expectation.link.empty() ? "" : " (" + expectation.link + ")");
+    if (status == "PASS" && expectation.intermittent) {
+        message = fmt::format("passed this time; it fails intermittently: {}", because);
+        return "PASS";
+    }
     if (status == "PASS") {
         message = fmt::format("expected to {} but passed: remove the expectation ({})",
                               expectation.mode, because);

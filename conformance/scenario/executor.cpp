@@ -42,9 +42,9 @@ class executor {
 
     void operator()(const kind::operation& operation) {
         const std::string call = call_text(operation.request);
-        const reply answer = operation.request.contains("timeout")
-                                 ? timed_join(operation)
-                                 : driver_.call(operation.request);
+        const reply answer = operation.request.contains("timeout") ? timed_join(operation)
+                             : operation.eventually                ? repeated(operation)
+                                                    : driver_.call(operation.request);
         if (answer.ok && operation.request["op"] == "start" &&
             to_watch_.contains(operation.request["process"])) {
             watch(operation.request["process"]);
@@ -105,6 +105,7 @@ class executor {
             throw statement_failed(
                 fmt::format("{} was never started with a pid the runner could watch", end.process));
         }
+        if (!found->second) return;  // it had ended and been reaped by the time it was watched
         pollfd exited{found->second.get(), POLLIN, 0};
         const auto deadline = deadline_after(timeouts::reply());
         for (;;) {
@@ -202,14 +203,33 @@ class executor {
     }
 
     // The runner's own pidfd on a child, opened as soon as start() returns: the child is then
-    // running or an unreaped zombie (no implementation reaps before it is asked), so its pid
-    // cannot have been reused yet.
+    // running, an unreaped zombie, or already reaped by an implementation that reaps on its own
+    // (bash does, on SIGCHLD), which pidfd_open reports as ESRCH: ended. Its pid cannot have
+    // been reused in between, since nothing else runs in the driver meanwhile.
     void watch(const std::string& process) {
         if (driver_.hello().profile != "process") return;
         const auto pid = driver_.pid(process);
         if (!pid || *pid <= 0) return;
         unique_fd pidfd(::pidfd_open(static_cast<pid_t>(*pid), 0));
-        if (pidfd) watched_[process] = std::move(pidfd);
+        if (pidfd) {
+            watched_[process] = std::move(pidfd);
+        } else if (errno == ESRCH) {
+            watched_[process] = unique_fd();  // gone already: it has ended
+        }
+    }
+
+    // Asks again until the answer is the expected one or the tolerance has passed: for what
+    // must become true soon after an event the parent learns of indirectly (a fork server
+    // relays a child's end). Each round is one request: nothing here sleeps.
+    reply repeated(const kind::operation& operation) {
+        const auto deadline = deadline_after(timeouts::join_timeout_tolerance());
+        for (;;) {
+            reply answer = driver_.call(operation.request);
+            if (!answer.ok || answer.value == operation.expected->value ||
+                clock::now() >= deadline) {
+                return answer;
+            }
+        }
     }
 
     session& driver_;

@@ -239,6 +239,18 @@ class scenario_parser {
             released_gates_.emplace(release.gate, line_being_parsed_);
             return release;
         }
+        if (keyword == "eventually") {
+            const std::string op = parser.word("an operation after `eventually`");
+            any_statement repeated = operation(parser, op);
+            auto* call = std::get_if<kind::operation>(&repeated);
+            if (call == nullptr || !call->expected || call->expected->is_error) {
+                parser.fail(
+                    "`eventually` takes an operation with an expected result: `eventually OP NAME "
+                    "=> RESULT`");
+            }
+            call->eventually = true;
+            return repeated;
+        }
         if (keyword == "ended") {
             needs_process("`ended`");
             const std::string process = one_name(parser, "a process name");

@@ -29,10 +29,12 @@ struct define_process {
     nlohmann::json args = nlohmann::json::array();
     bool daemon = false;
 };
-/// Any request to the driver, with what it must return (by default: success).
+/// Any request to the driver, with what it must return (by default: success). `eventually`:
+/// repeated until it returns that, within the join(timeout) tolerance.
 struct operation {
     nlohmann::json request;
     std::optional<expectation> expected;
+    bool eventually = false;
 };
 /// `join NAME releasing GATE`
 struct join_releasing {

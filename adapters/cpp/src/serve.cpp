@@ -97,7 +97,7 @@ class session {
         if (op == "daemon") return object.daemon();
         if (op == "name") return object.name();
         if (op == "join_threads") return join_threads(object, request);
-        throw protocol_error("unsupported", "unknown op '" + op + "'");
+        throw protocol_error("bad_request", "unknown op '" + op + "'");
     }
 
     bool shutdown_requested() const { return shutdown_requested_; }
