@@ -1,5 +1,6 @@
 #include "fixture.hpp"
 
+#include "ordering.hpp"
 #include "reporting.hpp"
 
 namespace startjoin::conformance {
@@ -68,6 +69,11 @@ void conformance_test::TearDown() {
         if (session_) session_->kill_all();
     } catch (const std::exception& error) {
         ADD_FAILURE() << error.what();
+    }
+    // Every test's whole history, late events included, against the spec's happens-before rules.
+    if (session_) {
+        const auto violations = check_ordering(session_->history(), session_->scripts());
+        if (!violations.empty()) ADD_FAILURE() << explain(violations) << session_->transcript();
     }
     session_.reset();
 }

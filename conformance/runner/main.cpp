@@ -1,5 +1,6 @@
 // startjoin-conformance --driver 'COMMAND' [--report-json FILE] [gtest flags]
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -30,6 +31,9 @@ constexpr const char* usage =
     "                        a pass XPASS (which fails the run)\n"
     "  --spec DIR            the spec whose scenarios run and whose clauses are reported\n"
     "                        (default: the source tree's spec/)\n"
+    "  --regressions DIR     scenarios that once failed, run on every driver (default: the\n"
+    "                        source tree's tests/regressions/)\n"
+    "  --list-clauses        print each test with the clauses it checks, and exit\n"
     "  --check-traceability  check that every clause is tested and every test cites defined\n"
     "                        clauses; needs no driver\n"
     "environment: STARTJOIN_TIMEOUT_MULTIPLIER scales every deadline (default 1)\n";
@@ -39,7 +43,9 @@ struct options {
     std::optional<std::string> report_json;
     std::optional<std::string> expectations;
     std::string spec = STARTJOIN_SPEC_DIR;
+    std::string regressions = STARTJOIN_REGRESSIONS_DIR;
     bool check_traceability = false;
+    bool list_clauses = false;
 };
 
 // Reads our own flags; gtest has already taken its own out of argv.
@@ -70,6 +76,10 @@ options parse(int argc, char** argv) {
             parsed.expectations = std::move(file);
         } else if (auto spec = value_of("--spec")) {
             parsed.spec = std::move(*spec);
+        } else if (auto regressions = value_of("--regressions")) {
+            parsed.regressions = std::move(*regressions);
+        } else if (arg == "--list-clauses") {
+            parsed.list_clauses = true;
         } else if (arg == "--check-traceability") {
             parsed.check_traceability = true;
         } else {
@@ -105,16 +115,24 @@ int main(int argc, char** argv) {
     timeout_multiplier();  // a malformed multiplier stops us here
 
     report_listener* listener = nullptr;
-    spec_document spec;
+    spec_document spec, regressions;
     try {
         spec = read_spec(parsed.spec);
+        regressions = read_regressions(parsed.regressions, spec);
     } catch (const std::exception& error) {
         fmt::print(stderr, "startjoin-conformance: {}\n", error.what());
         return 2;
     }
     register_scenarios(spec);
+    register_regressions(regressions);
     use_spec(spec);
 
+    if (parsed.list_clauses) {
+        for (const auto& [test, clauses] : clauses_by_test()) {
+            fmt::print("{} {}\n", test, fmt::join(clauses, " "));
+        }
+        return 0;
+    }
     if (parsed.check_traceability) {
         const std::vector<std::string> problems = traceability_problems(spec);
         for (const std::string& problem : problems) fmt::print("{}\n", problem);

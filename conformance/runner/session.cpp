@@ -102,8 +102,17 @@ bool hello_info::supports(const std::string& feature) const {
 
 std::string history_entry::describe() const {
     if (type == kind::returned) {
-        if (data.value("ok", true)) return fmt::format("parent: {} returned", event);
+        if (data.value("ok", true)) {
+            if (data.contains("value"))
+                return fmt::format("parent: {} returned {}", event, data["value"].dump());
+            return fmt::format("parent: {} returned", event);
+        }
         return fmt::format("parent: {} failed ({})", event, data.value("kind", std::string("?")));
+    }
+    if (type == kind::released) {
+        const int count = data.value("count", 1);
+        return count == 1 ? fmt::format("runner: released gate {}", event)
+                          : fmt::format("runner: released gate {} x{}", event, count);
     }
     json extra = data;
     extra.erase("from");
@@ -403,6 +412,7 @@ std::string session::create(const protocol::script& steps, const json& args,
                     {"args", args}};
     if (options.daemon) request["daemon"] = true;
     require(std::move(request));
+    scripts_.emplace(handle, steps);
     return handle;
 }
 
@@ -458,7 +468,11 @@ void session::print(const std::string& text, const std::string& stream) {
 
 void session::trace(const std::string& event) { require({{"op", "trace"}, {"event", event}}); }
 
-void session::release(const std::string& gate, int count) { fifos_->release_gate(gate, count); }
+void session::release(const std::string& gate, int count) {
+    fifos_->release_gate(gate, count);
+    history_.push_back(
+        {history_entry::kind::released, "runner", gate, {{"gate", gate}, {"count", count}}});
+}
 
 bool session::finish(const std::string& held_gate) {
     if (torn_down_) return false;

@@ -35,13 +35,14 @@ struct reply {
     std::string error_message;
 };
 
-/// One recorded event, in arrival order: a trace event from the parent or a child, or the
+/// One recorded event, in arrival order: a trace event from the parent or a child, the
 /// return of a parent operation (recorded when its reply arrives, after every trace event
-/// written before it).
+/// written before it), or the runner's release of a gate (recorded once its bytes are written).
 struct history_entry {
-    enum class kind { trace, returned } type;
-    std::string from;   ///< "parent" or a process handle
-    std::string event;  ///< trace: the event name; returned: "join(p1)", "start(p1)", ...
+    enum class kind { trace, returned, released } type;
+    std::string from;   ///< "parent" or a process handle; "runner" for a release
+    std::string event;  ///< trace: the event name; returned: "join(p1)", "start(p1)", ...;
+                        ///< released: the gate
     nlohmann::json data;
     std::string describe() const;
 };
@@ -114,6 +115,8 @@ class session {
     const std::string& captured_stdout() const { return out_; }
     const std::string& captured_stderr() const { return err_; }
     const std::vector<history_entry>& history() const { return history_; }
+    /// The script of every process object create() made, by handle.
+    const std::map<std::string, protocol::script>& scripts() const { return scripts_; }
     /// Position of the first trace event `event` from `from` in history(), if any.
     std::optional<std::size_t> find_event(const std::string& from, const std::string& event) const;
     /// Waits until `from` has recorded `event` (a child reaching a step), within the reply
@@ -160,6 +163,7 @@ class session {
 
     std::string out_, err_;
     std::vector<history_entry> history_;
+    std::map<std::string, protocol::script> scripts_;
     std::optional<int> driver_status_;
     std::vector<int> survivors_;
     bool torn_down_ = false;

@@ -42,8 +42,9 @@ class spec_problem_test : public ::testing::Test {
     located_error problem_;
 };
 
-void register_problem(const located_error& problem, int number) {
-    const std::string name = "Problem" + std::to_string(number);
+void register_problem(const located_error& problem, int number,
+                      const std::string& prefix = "Problem") {
+    const std::string name = prefix + std::to_string(number);
     ::testing::RegisterTest(
         "SpecProblem", name.c_str(), nullptr, nullptr, problem.file().c_str(), problem.line(),
         [problem]() -> ::testing::Test* { return new spec_problem_test(problem); });
@@ -65,26 +66,37 @@ std::string test_name_for(const std::string& clause) {
     return name;
 }
 
-void register_scenarios(const spec_document& document) {
+// Registers `document`'s scenarios in `suite`, its problems as SpecProblem.<prefix>N.
+static void register_in(const spec_document& document, const std::string& suite,
+                        const std::string& problem_prefix) {
     int problems = 0;
-    for (const located_error& problem : document.problems) register_problem(problem, ++problems);
+    for (const located_error& problem : document.problems)
+        register_problem(problem, ++problems, problem_prefix);
     std::map<std::string, int> blocks_per_clause;
     for (const scenario_block& block : document.scenarios) {
         scenario parsed;
         try {
             parsed = parse_scenario(block);
         } catch (const located_error& problem) {
-            register_problem(problem, ++problems);
+            register_problem(problem, ++problems, problem_prefix);
             continue;
         }
         const int number = ++blocks_per_clause[block.clause];
         const std::string name =
             test_name_for(block.clause) + (number > 1 ? std::to_string(number) : "");
-        add_clauses("Scenario." + name, {block.clause});
+        add_clauses(suite + "." + name, {block.clause});
         ::testing::RegisterTest(
-            "Scenario", name.c_str(), nullptr, nullptr, block.file.c_str(), block.first_line,
+            suite.c_str(), name.c_str(), nullptr, nullptr, block.file.c_str(), block.first_line,
             [parsed]() -> conformance_test* { return new scenario_test(parsed); });
     }
+}
+
+void register_scenarios(const spec_document& document) {
+    register_in(document, "Scenario", "Problem");
+}
+
+void register_regressions(const spec_document& regressions) {
+    register_in(regressions, "Regression", "Regression");
 }
 
 }  // namespace startjoin::conformance

@@ -10,7 +10,10 @@ namespace startjoin::conformance {
 /// ("[join.after-exit]" -> "JoinAfterExit", a second block -> "JoinAfterExit2"), citing that
 /// clause. A scenario that does not parse, and every problem of the document itself, becomes a
 /// failing test of suite "SpecProblem" whose message gives file, line and reason.
+/// Regression scenarios (tests/regressions/) go to suite "Regression", their problems to
+/// "SpecProblem.RegressionN".
 void register_scenarios(const spec_document& document);
+void register_regressions(const spec_document& regressions);
 
 /// The test name for a clause ID: "join-timeout.descendants" -> "JoinTimeoutDescendants".
 std::string test_name_for(const std::string& clause);

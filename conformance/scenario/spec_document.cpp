@@ -17,7 +17,8 @@ spec_clause* spec_document::find_mutable(const std::string& id) {
                                     [&](const spec_clause& c) { return c.id == id; });
     return found == clauses.end() ? nullptr : &*found;
 }
-void read_markdown(const std::string& text, const std::string& file, spec_document& into) {
+void read_markdown(const std::string& text, const std::string& file, spec_document& into,
+                   headings role) {
     static const std::regex clause_heading(R"(^###\s+\[([a-z0-9-]+\.[a-z0-9-]+)\]\s*(.*?)\s*$)");
     static const std::regex any_heading(R"(^#{1,6}\s)");
     std::istringstream input(text);
@@ -57,7 +58,9 @@ void read_markdown(const std::string& text, const std::string& file, spec_docume
             if (spec_clause* clause = into.find_mutable(current_clause))
                 clause->process_only = true;
         }
-        if (std::regex_match(line, match, clause_heading)) {
+        if (std::regex_match(line, match, clause_heading) && role == headings::cite) {
+            current_clause = match[1];
+        } else if (std::regex_match(line, match, clause_heading)) {
             const std::string id = match[1];
             if (const spec_clause* earlier = into.find(id)) {
                 into.problems.emplace_back(file, number,
@@ -76,6 +79,37 @@ void read_markdown(const std::string& text, const std::string& file, spec_docume
         into.problems.emplace_back(file, open_block->first_line - 1,
                                    "scenario block is never closed with ```");
     }
+}
+
+spec_document read_regressions(const std::filesystem::path& directory, const spec_document& spec) {
+    spec_document document;
+    std::error_code error;
+    if (!std::filesystem::exists(directory, error)) return document;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+        if (entry.path().extension() == ".md" && entry.path().filename() != "README.md")
+            files.push_back(entry.path());
+    }
+    if (error)
+        throw std::runtime_error("cannot read the regressions directory " + directory.string() +
+                                 ": " + error.message());
+    std::sort(files.begin(), files.end());
+    for (const auto& path : files) {
+        std::ifstream file(path);
+        std::stringstream text;
+        text << file.rdbuf();
+        if (!file) throw std::runtime_error("cannot read " + path.string());
+        read_markdown(text.str(), "tests/regressions/" + path.filename().string(), document,
+                      headings::cite);
+    }
+    for (const scenario_block& block : document.scenarios) {
+        if (!block.clause.empty() && spec.find(block.clause) == nullptr) {
+            document.problems.emplace_back(
+                block.file, block.first_line - 1,
+                "the scenario cites [" + block.clause + "], which the spec does not define");
+        }
+    }
+    return document;
 }
 
 spec_document read_spec(const std::filesystem::path& directory) {

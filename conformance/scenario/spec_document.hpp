@@ -58,7 +58,19 @@ struct spec_document {
 /// path when the directory or a file cannot be read.
 spec_document read_spec(const std::filesystem::path& directory);
 
+/// What a `### [id] title` heading does in a Markdown file.
+enum class headings {
+    define,  ///< the spec: it defines clause `id`
+    cite,    ///< tests/regressions/: it cites clause `id` of the spec for the blocks below it
+};
+
 /// Reads one Markdown text; `file` names it in messages.
-void read_markdown(const std::string& text, const std::string& file, spec_document& into);
+void read_markdown(const std::string& text, const std::string& file, spec_document& into,
+                   headings role = headings::define);
+
+/// Reads the regression scenarios of `directory`: every *.md file but README.md, in name order,
+/// whose headings cite clauses of `spec` (a heading citing an undefined clause is a problem).
+/// Returns scenarios and problems only. A missing directory holds no regressions.
+spec_document read_regressions(const std::filesystem::path& directory, const spec_document& spec);
 
 }  // namespace startjoin::conformance

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "catalogue.hpp"
 #include "reference_adapter.hpp"
 #include "startjoin/adapter/serve.hpp"
 
@@ -43,6 +44,27 @@ class abort_on_signal_death final : public reference_process {
     }
 };
 
+// is_alive() that stays true until join() is called: liveness taken from a "joined" flag rather
+// than from the child. A supervisor that polls is_alive(), or joins with a timeout, never sees
+// its child end; the example tests, which call join() first, do not notice.
+class alive_until_joined final : public reference_process {
+  public:
+    using reference_process::reference_process;
+    void start() override {
+        reference_process::start();
+        started_ = true;
+    }
+    void join() override {
+        reference_process::join();
+        joined_ = true;
+    }
+    bool is_alive() override { return reference_process::is_alive() || (started_ && !joined_); }
+
+  private:
+    bool started_ = false;
+    bool joined_ = false;
+};
+
 struct mutant {
     const char* name;
     const char* violates;  // the clause the suite must report as failed
@@ -55,6 +77,7 @@ std::unique_ptr<process_object> make_process(target what) {
 }
 
 const mutant mutants[] = {
+    {"alive-until-joined", "alive.after-exit", make_process<alive_until_joined>},
     {"join-returns-at-once", "join.after-exit", make_process<join_returns_at_once>},
     {"start-waits-for-child", "start.returns", make_process<start_waits_for_child>},
     {"abort-on-signal-death", "exitcode.signal", make_process<abort_on_signal_death>},
@@ -81,6 +104,7 @@ class mutant_implementation final : public reference_implementation {
 int main(int argc, char** argv) {
     if (argc == 2 && std::strcmp(argv[1], "--list") == 0) {
         for (const mutant& each : mutants) std::printf("%s %s\n", each.name, each.violates);
+        startjoin::mutants::print_catalogue();  // the mutants of catalogue.hpp
         return 0;
     }
     for (const mutant& each : mutants) {
@@ -88,6 +112,10 @@ int main(int argc, char** argv) {
             mutant_implementation implementation(each);
             return serve(implementation);
         }
+    }
+    if (argc == 2) {
+        if (const auto* entry = startjoin::mutants::find_mutant(argv[1]))
+            return startjoin::mutants::serve_mutant(*entry);
     }
     std::fprintf(stderr, "usage: startjoin-driver-mutant NAME | --list\nknown mutants:");
     for (const mutant& each : mutants) std::fprintf(stderr, " %s", each.name);

@@ -1,0 +1,235 @@
+#include "harness.hpp"
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+
+#include "driver_process.hpp"
+#include "errors.hpp"
+#include "ordering.hpp"
+#include "scenario_text.hpp"
+
+namespace startjoin::conformance::properties {
+namespace {
+
+std::string shell_quoted(const std::string& text) {
+    std::string quoted = "'";
+    for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+std::string runner_path() {
+    char path[PATH_MAX];
+    const ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
+    return length > 0 ? std::string(path, static_cast<std::size_t>(length))
+                      : std::string("startjoin-conformance");
+}
+
+// `order P:EVENT < OP(P)` for a violation of rule 1 of the checker (an event of P after a return
+// that showed P terminated), when that return is the first of its kind, so the statement holds
+// on any conforming driver: it makes the violation part of the scenario itself.
+std::optional<std::string> order_statement(const ordering_violation& violation,
+                                           const std::vector<history_entry>& history) {
+    const history_entry& event = history[violation.later];
+    const history_entry& ended = history[violation.earlier];
+    if (event.type != history_entry::kind::trace || ended.type != history_entry::kind::returned ||
+        ended.event !=
+            fmt::format("{}({})", ended.event.substr(0, ended.event.find('(')), event.from)) {
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < violation.earlier; ++i) {
+        if (history[i].type == history_entry::kind::returned && history[i].event == ended.event)
+            return std::nullopt;
+    }
+    return fmt::format("order {}:{} < {}", event.from, event.event, ended.event);
+}
+
+std::string current_test_name() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return std::string(info->test_suite_name()) + "." + info->name();
+}
+
+}  // namespace
+
+void end_program(case_context& context) {
+    session& driver = context.driver;
+    if (driver.driver_status()) return;  // ended already
+    driver.finish();
+    // A driver run by /bin/sh may be reported as exiting with 128 + S when it died of signal S.
+    const auto status = driver.driver_status();
+    const bool died =
+        status && (WIFSIGNALED(*status) || (WIFEXITED(*status) && WEXITSTATUS(*status) > 128));
+    if (died) {
+        if (std::find(context.scenario.begin(), context.scenario.end(), "end") ==
+            context.scenario.end())
+            context.scenario.push_back("end");
+        throw case_failed("parent-exit.joins",
+                          fmt::format("the parent program did not end normally at `end`: it {} "
+                                      "(its stderr is in the transcript below)",
+                                      describe_wait_status(*status)));
+    }
+}
+
+void property_test::run_case(const std::string& clause,
+                             const std::function<void(case_context&)>& body) {
+    if (stopped_ != stop::no) return;
+    const clock::time_point now = clock::now();
+    if (!failed_ && now - started_ > scaled(seconds(30))) {
+        ++cases_skipped_;
+        return;
+    }
+    if (failed_ && now - first_failure_ > scaled(seconds(20))) {
+        stopped_ = stop::out_of_time;
+        return;
+    }
+    if (!failed_) ++cases_run_;
+    if (auto failure = attempt(clause, body)) {
+        if (!failed_) first_failure_ = clock::now();
+        failed_ = true;
+        last_failure_ = *failure;
+        throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Failure, std::move(*failure));
+    }
+}
+
+void property_test::run_fixed_case(const std::string& clause,
+                                   const std::function<void(case_context&)>& body) {
+    driver().kill_all();  // see run_property
+    if (auto failure = attempt(clause, body)) {
+        ADD_FAILURE() << current_test_name()
+                      << " does not hold for a case of its fixed sweep: " << *failure;
+    }
+}
+
+std::optional<std::string> property_test::attempt(const std::string& clause,
+                                                  const std::function<void(case_context&)>& body) {
+    session driver(driver_command());
+    case_context context{driver, {}};
+    std::string broken_clause = clause;
+    std::string what;
+    try {
+        body(context);
+        // The parent program ends: every child the case left has ended too, and its last
+        // events are recorded, before the history is judged.
+        end_program(context);
+        const auto violations = check_ordering(driver.history(), driver.scripts());
+        if (!violations.empty()) {
+            if (auto order = order_statement(violations.front(), driver.history())) {
+                context.scenario.push_back(std::move(*order));
+            }
+            throw case_failed(violations.front().clause, explain(violations));
+        }
+        return std::nullopt;
+    } catch (const rc::GenerationFailure&) {
+        throw;  // not a failure of the driver: RapidCheck generates another case
+    } catch (const case_failed& failure) {
+        broken_clause = failure.clause();
+        what = fmt::format("[{}] {}", failure.clause(), failure.what());
+    } catch (const std::exception& error) {
+        what = error.what();
+        if (what.starts_with("[TIMEOUT]")) stopped_ = stop::hung;
+        if (!what.starts_with("[")) what = fmt::format("[{}] {}", clause, what);
+    }
+
+    // Collect the last events, then describe the case.
+    try {
+        driver.kill_all();
+    } catch (const std::exception& error) {
+        what += fmt::format("\n(and cleaning up after the case failed: {})", error.what());
+    }
+    while (what.ends_with('\n')) what.pop_back();
+    std::string text = what + "\n\n";
+    if (!context.scenario.empty()) {
+        text += "the case as a scenario, ready to paste into a file of tests/regressions/:\n\n" +
+                regression_block(broken_clause, current_test_name() + ", shrunk counterexample",
+                                 context.scenario);
+        if (const auto problem = parse_problem(broken_clause, context.scenario)) {
+            text += "(the runner's parser rejects this rendering: " + *problem + ")\n";
+        }
+    }
+    return text + "\nthe case's transcript:\n" + driver.transcript();
+}
+
+void property_test::run_property(const std::function<void()>& property) {
+    // The fixture's driver has served its handshake. Only one driver may live at a time: ending
+    // one reaps every descendant of the runner, and so would reap another driver too.
+    driver().kill_all();
+    const std::string id = current_test_name();
+    started_ = clock::now();
+    rc::detail::TestMetadata metadata;
+    metadata.id = id;
+    metadata.description = id;
+    // With metadata and nothing else, RapidCheck takes its parameters from RC_PARAMS: the seed,
+    // the number of cases (max_success, 100 by default), and any `reproduce` for this id.
+    const rc::detail::TestResult result = rc::detail::checkTestable(property, metadata);
+    if (result.is<rc::detail::SuccessResult>()) {
+        if (cases_skipped_ > 0) {
+            fmt::print(
+                "{}: {} cases ran within the time budget of {:.0f}s, {} more were skipped: "
+                "the driver takes {:.0f} ms a case\n",
+                id, cases_run_, scaled(seconds(30)).count(), cases_skipped_,
+                1000 * seconds(clock::now() - started_).count() / std::max(cases_run_, 1));
+        }
+        return;
+    }
+    if (result.is<rc::detail::FailureResult>()) {
+        const auto& failure = result.get<rc::detail::FailureResult>();
+        // RapidCheck runs the smallest case once more for its description. A case whose failure
+        // depends on timing may pass that time; the description of its failing run is kept.
+        std::string description = failure.description;
+        if (stopped_ == stop::hung) {
+            description = last_failure_ +
+                          "\n(not shrunk: the case hung, and every shrinking step would wait out a "
+                          "reply deadline)\n";
+        } else if (stopped_ == stop::out_of_time) {
+            description = last_failure_ +
+                          "\n(shrinking stopped when its time budget was spent: a smaller failing "
+                          "case may exist)\n";
+        } else if (!description.starts_with("[")) {
+            description = last_failure_ +
+                          "\n(RapidCheck ran this case once more and it passed: whether it fails "
+                          "depends on timing, so the replay may need a few tries)\n";
+        }
+        rc::detail::Configuration replay = rc::detail::configuration();
+        replay.reproduce = {{id, failure.reproduce}};
+        ADD_FAILURE() << fmt::format(
+            "{} does not hold: RapidCheck found a failing case after {} passing case{} and shrank "
+            "it to the smallest it could find.\n"
+            "  seed: {}\n"
+            "  replay exactly this case: RC_PARAMS={} {} --driver {} --gtest_filter={}\n"
+            "what went wrong: {}",
+            id, failure.numSuccess, failure.numSuccess == 1 ? "" : "s",
+            rc::detail::configuration().testParams.seed,
+            shell_quoted(rc::detail::configToMinimalString(replay)), runner_path(),
+            shell_quoted(driver_command()), id, description);
+        return;
+    }
+    std::ostringstream message;
+    rc::detail::printResultMessage(result, message);
+    ADD_FAILURE() << id << ": RapidCheck could not run the property: " << message.str();
+}
+
+bool join_releasing_quickly(session& driver, const std::string& process, const std::string& gate) {
+    const auto id = driver.send({{"op", "join"}, {"process", process}});
+    std::optional<reply> answer = driver.await_within(id, timeouts::observation_window() / 50);
+    const bool returned_while_held = answer.has_value();
+    driver.release(gate);
+    if (!answer) answer = driver.await(id);
+    if (!answer->ok) {
+        throw case_failed("join.after-exit",
+                          fmt::format("join({}) failed with {}: {}", process, answer->error_kind,
+                                      answer->error_message));
+    }
+    return returned_while_held;
+}
+
+reply expect_ok(const reply& answer, const std::string& clause, const std::string& call) {
+    if (!answer.ok) {
+        throw case_failed(clause, fmt::format("{} failed with {}: {}", call, answer.error_kind,
+                                              answer.error_message));
+    }
+    return answer;
+}
+
+}  // namespace startjoin::conformance::properties
