@@ -27,7 +27,7 @@ STARTJOIN_TEST(Hygiene, NoZombieRemainsAfterJoin, "hygiene.no-zombie") {
 // object may keep a handle on its child until then, as CPython's sentinel does). One cycle
 // comes first, so descriptors an implementation opens once and keeps (a /dev/null handle) do
 // not count; after it every cycle must give back what it took.
-STARTJOIN_TEST(Hygiene, StartJoinLeaksNoDescriptor, "hygiene.no-fd-leak") {
+STARTJOIN_TEST(Hygiene, StartJoinLeaksNoDescriptor, "hygiene.no-fd-leak", "close.releases") {
     session& s = driver();
     if (!s.hello().supports("count_fds")) GTEST_SKIP() << "needs driver feature count_fds";
     const bool can_close = s.hello().supports("close");
