@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -593,7 +594,11 @@ class thread_in_disguise final : public process_object {
             }
             std::cout.flush();
             code_ = code;
-            done_ = true;
+            {
+                const std::lock_guard lock(done_mutex_);
+                done_ = true;
+            }
+            done_changed_.notify_all();
         });
     }
     void join() override {
@@ -602,10 +607,13 @@ class thread_in_disguise final : public process_object {
     }
     bool join(seconds_d timeout) override {
         if (!started_) throw operation_error("invalid_state", "not started");
-        const auto deadline = std::chrono::steady_clock::now() + std::min(timeout, seconds_d(1e6));
-        while (!done_ && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(1ms);
-        if (!done_) return false;
+        const auto deadline = std::chrono::steady_clock::now() +
+                              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::min(timeout, seconds_d(1e6)));
+        std::unique_lock lock(done_mutex_);
+        if (!done_changed_.wait_until(lock, deadline, [this] { return done_.load(); }))
+            return false;
+        lock.unlock();
         join();
         return true;
     }
@@ -631,6 +639,8 @@ class thread_in_disguise final : public process_object {
     bool started_ = false;
     std::atomic<bool> done_{false};
     std::atomic<int> code_{0};
+    std::mutex done_mutex_;  // with done_changed_, lets join(timeout) wake when the target ends
+    std::condition_variable done_changed_;
 };
 
 // clang-format off
