@@ -18,19 +18,24 @@
 namespace startjoin::conformance {
 namespace {
 
-// The parent pid in /proc/PID/stat: the field after the state, which follows the last ')' of
-// the command name (the name itself may contain spaces and parentheses).
-pid_t parent_of(pid_t pid) {
+// The state and parent pid in /proc/PID/stat: the two fields after the command name, which
+// ends at the last ')' (the name itself may contain spaces and parentheses). State '?' and
+// parent -1 when the process is gone.
+struct stat_fields {
+    char state = '?';
+    pid_t parent = -1;
+};
+
+stat_fields read_stat(pid_t pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
     std::string line;
-    if (!std::getline(stat, line)) return -1;
+    stat_fields fields;
+    if (!std::getline(stat, line)) return fields;
     const auto name_end = line.rfind(')');
-    if (name_end == std::string::npos) return -1;
+    if (name_end == std::string::npos) return fields;
     std::istringstream rest(line.substr(name_end + 1));
-    char state;
-    pid_t parent = -1;
-    rest >> state >> parent;
-    return parent;
+    rest >> fields.state >> fields.parent;
+    return fields;
 }
 
 std::vector<pid_t> children_of_this_process() {
@@ -42,17 +47,10 @@ std::vector<pid_t> children_of_this_process() {
         char* end = nullptr;
         const long pid = std::strtol(entry->d_name, &end, 10);
         if (end == entry->d_name || *end != '\0') continue;
-        if (parent_of(static_cast<pid_t>(pid)) == self) children.push_back(static_cast<pid_t>(pid));
+        if (read_stat(static_cast<pid_t>(pid)).parent == self)
+            children.push_back(static_cast<pid_t>(pid));
     }
     return children;
-}
-
-char state_of(pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(stat, line)) return '?';
-    const auto name_end = line.rfind(')');
-    return name_end == std::string::npos || name_end + 2 >= line.size() ? '?' : line[name_end + 2];
 }
 
 // Kills and reaps one child through a pidfd, so a slow death is bounded by the deadline.
@@ -81,7 +79,7 @@ bool kill_and_reap(pid_t child, clock::time_point deadline) {
 std::vector<int> living_children(clock::time_point settle) {
     std::vector<int> living;
     for (const pid_t child : children_of_this_process()) {
-        if (state_of(child) == 'Z') continue;
+        if (read_stat(child).state == 'Z') continue;
         const unique_fd pidfd(::pidfd_open(child, 0));
         if (!pidfd) continue;  // gone meanwhile
         pollfd watch{pidfd.get(), POLLIN, 0};
