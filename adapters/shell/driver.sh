@@ -124,6 +124,8 @@ sj_child() {
   if [[ -n $SJ_HOLDS_CHANNELS ]]; then
     SJ_HOLDS_CHANNELS=
     exec 3<&- 4>&-  # the protocol channels are the driver's (spec/protocol.md, "Channels")
+    # So is the plumbing: a child holding jq's input would keep jq alive after the driver.
+    exec {SJ_JQ_IN}>&- {SJ_JQ_OUT}<&-
   fi
   sj_run_script "$@"
 }
@@ -395,8 +397,8 @@ sj_answer() {
   local sj_event_line sj_value_json
   unset sj_process sj_script_code sj_args_words sj_daemon sj_name sj_timeout sj_text \
     sj_stream sj_event_line sj_value_json
-  if ! code=$(jq -r -R --arg features "$SJ_FEATURES" -f "$SJ_DIR/request.jq" <<<"$line"); then
-    sj_fail internal "jq could not read the request"
+  if ! printf '%s\n' "$line" >&"$SJ_JQ_IN" || ! IFS= read -r code <&"$SJ_JQ_OUT"; then
+    sj_fail internal "jq, which reads the requests, has ended"
   else
     eval "$code"
   fi
@@ -416,6 +418,13 @@ sj_answer() {
 # ---------------------------------------------------------------------------------------------
 
 SJ_HOLDS_CHANNELS=1
+# One jq for the driver's whole life (request.jq answers each request line with one line of
+# bash). Its own copies of the protocol channels are closed: only the driver may hold them.
+coproc SJ_JQ { exec 3<&- 4>&- jq --unbuffered -r -R --arg features "$SJ_FEATURES" -f "$SJ_DIR/request.jq"; }
+# Copies under fixed names: bash clears the coproc's variables once it has ended.
+exec {SJ_JQ_IN}>&"${SJ_JQ[1]}" {SJ_JQ_OUT}<&"${SJ_JQ[0]}"
+eval "exec ${SJ_JQ[1]}>&- ${SJ_JQ[0]}<&-"
+SJ_JQ_PROCESS=$SJ_JQ_PID
 read -r -a features <<<"$SJ_FEATURES"
 printf -v features_json '"%s",' "${features[@]}"
 sj_send "{\"hello\":\"startjoin\",\"protocol\":1,\"implementation\":\"bash\",\"version\":\"$BASH_VERSION\",\"profile\":\"process\",\"features\":[${features_json%,}]}"
@@ -423,5 +432,8 @@ sj_shutdown=
 while [[ -z $sj_shutdown ]] && IFS= read -r request <&3; do
   sj_answer "$request"
 done
+# The plumbing ends first, so that no jq outlives the driver to be taken for its child.
+exec {SJ_JQ_IN}>&- {SJ_JQ_OUT}<&-
+wait "$SJ_JQ_PROCESS" 2>/dev/null
 # The script ends here, as any script's main code does: bash does not wait for its background
 # jobs when it exits, so children still running are left to run on ([parent-exit.joins]).

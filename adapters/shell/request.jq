@@ -1,17 +1,32 @@
 # The protocol plumbing of adapters/shell/driver.sh: turns one request line (spec/protocol.md)
 # into bash assignments that the driver evals. Only parsing, validation and quoting happen here;
 # everything the implementation under test does (`&`, `wait`, `kill`, the child's steps) is in
-# driver.sh, in bash. Every string reaches bash through @sh, so the eval runs no request data.
+# driver.sh, in bash. Every string reaches bash through `word` ($'...' quoting), so the eval runs
+# no request data.
 #
-# Input: the request (jq --raw-input, parsed here so that malformed JSON gets its own error).
-# Argument: $features, the driver's features, space-separated.
-# Output: lines of bash. Always sj_id (the request's id as JSON text) and either sj_op plus the
+# The driver runs one jq for its whole life (a coprocess), not one per request: starting jq
+# costs about 25 ms, which made a shell case take most of a second.
+#
+# Input: request lines (jq --raw-input, each parsed here so that malformed JSON gets its own
+# error). Argument: $features, the driver's features, space-separated.
+# Output: for each request, exactly one line of bash (statements joined by "; "; no quoted
+# string spans lines), so the driver reads one line back per request. Always sj_id (the request's id as JSON text) and either sj_op plus the
 # op's fields, or sj_error_kind and sj_error_message. For create, sj_args_words (the arguments
-# as @sh-quoted bash words) and sj_script_code, the compiled script, which the driver evals
+# as quoted bash words) and sj_script_code, the compiled script, which the driver evals
 # only once it has accepted the create:
 #   SJ_LEN[S]=N                       steps of script S ("p1"; nested: "p1/2", "p1/2/0", ...)
 #   SJ_FROM[S]='"p1"'                 the JSON text of the trace events' "from"
 #   SJ_KIND[S:i], SJ_A1[S:i], SJ_A2[S:i], SJ_A3[S:i]   step i: its kind and operands (below)
+
+# A string as one bash word that stays on one line: ANSI-C quoting, with the backslash, the
+# quote and every control character escaped (@sh would keep a newline as it is).
+def word:
+  def hex2: [(. / 16 | floor), (. % 16)] | map("0123456789abcdef"[.:. + 1]) | join("");
+  "$'" + (explode
+          | map(if . == 92 then "\\\\" elif . == 39 then "\\'"
+                elif . < 32 or . == 127 then "\\x" + hex2 else [.] | implode end)
+          | join("")) + "'";
+def words: map(word) | join(" ");
 
 def fail($kind; $message): error({kind: $kind, message: $message});
 def bad($message): fail("bad_request"; $message);
@@ -79,7 +94,7 @@ def compile($id; $from; $where):
             elif ($args | type) != "array" then bad("\($at): 'args' must be a JSON array")
             else . end
           | "\($id)/\($i)" as $nested_id
-          | slot($process; $nested_id; [$args[] | as_word] | @sh)
+          | slot($process; $nested_id; [$args[] | as_word] | words)
           | .nested = ($script | compile($nested_id; $process; "\($at) > "))
         else slot(""; ""; "") end )
       | ($kind | step_feature) as $needs
@@ -87,19 +102,19 @@ def compile($id; $from; $where):
           fail("unsupported"; "\($at) needs feature '\($needs)', which this driver does not support")
         else . end
       | {index: $i} + . ]
-  | [ "SJ_LEN[\($id | @sh)]=\(length)",
-      "SJ_FROM[\($id | @sh)]=\($from | tojson | @sh)",
+  | [ "SJ_LEN[\($id | word)]=\(length)",
+      "SJ_FROM[\($id | word)]=\($from | tojson | word)",
       ( .[] | "\($id):\(.index)" as $key
-        | "SJ_KIND[\($key | @sh)]=\(.kind | @sh)",
-          "SJ_A1[\($key | @sh)]=\(.a1 | @sh)",
-          "SJ_A2[\($key | @sh)]=\(.a2 | @sh)",
-          "SJ_A3[\($key | @sh)]=\(.a3 | @sh)",
+        | "SJ_KIND[\($key | word)]=\(.kind | word)",
+          "SJ_A1[\($key | word)]=\(.a1 | word)",
+          "SJ_A2[\($key | word)]=\(.a2 | word)",
+          "SJ_A3[\($key | word)]=\(.a3 | word)",
           .nested[] ) ];
 
 def request_fields:
   def field($f): if has($f) then .[$f] else bad("request lacks '\($f)'") end;
   def text($f): field($f) | if type == "string" then . else bad("'\($f)' must be a string") end;
-  def assign($var; $value): "\($var)=\($value | @sh)";
+  def assign($var; $value): "\($var)=\($value | word)";
   .op as $op
   | [ assign("sj_op"; text("op")),
       (if has("process") then assign("sj_process"; text("process")) else empty end),
@@ -109,7 +124,7 @@ def request_fields:
           | (if has("args") then .args else [] end) as $args
           | if ($args | type) != "array" then bad("'args' must be a JSON array") else . end
           | assign("sj_script_code"; field("script") | compile($handle; $handle; "") | join("\n")),
-            assign("sj_args_words"; [$args[] | as_word] | @sh),
+            assign("sj_args_words"; [$args[] | as_word] | words),
             (if has("daemon") then assign("sj_daemon"; .daemon | tojson) else empty end),
             (if has("name") then assign("sj_name"; text("name")) else empty end)
         elif $op == "join" and has("timeout") then
@@ -126,16 +141,18 @@ def request_fields:
         elif $op == "set_daemon" then assign("sj_daemon"; field("daemon") | tojson)
         else empty end ) ];
 
+# One line of bash per request, however many statements it has.
 . as $line
-| (try ($line | fromjson) catch null) as $request
-| ($request | if type == "object" then (.id // null) else null end) as $id
-| "sj_id=\($id | tojson | @sh)",
-  ( try
-      ( if $request == null and ($line | test("^\\s*null\\s*$") | not) then
-          bad("request is not JSON: \($line[0:200])")
-        elif ($request | type) != "object" then bad("request must be a JSON object")
-        else $request | request_fields[] end )
-    catch
-      ( if type == "object" and has("kind") then
-          "sj_error_kind=\(.kind | @sh)", "sj_error_message=\(.message | @sh)"
-        else "sj_error_kind='internal'", "sj_error_message=\(tostring | @sh)" end ) )
+| [ (try ($line | fromjson) catch null) as $request
+    | ($request | if type == "object" then (.id // null) else null end) as $id
+    | "sj_id=\($id | tojson | word)",
+      ( try
+          ( if $request == null and ($line | test("^\\s*null\\s*$") | not) then
+              bad("request is not JSON: \($line[0:200])")
+            elif ($request | type) != "object" then bad("request must be a JSON object")
+            else $request | request_fields[] end )
+        catch
+          ( if type == "object" and has("kind") then
+              "sj_error_kind=\(.kind | word)", "sj_error_message=\(.message | word)"
+            else "sj_error_kind='internal'", "sj_error_message=\(tostring | word)" end ) ) ]
+| join("; ")
