@@ -68,5 +68,5 @@ function(startjoin_add_adapter_tests manifest)
     TEST_PREFIX "conformance.${name}."
     TEST_FILTER "${filter}"
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "conformance;${name}" TIMEOUT 120 ENVIRONMENT "${environment}")
+    PROPERTIES LABELS "conformance;${name}" TIMEOUT 240 ENVIRONMENT "${environment}")
 endfunction()

@@ -173,6 +173,30 @@ bool same_value_and_type(const json& a, const json& b) {
     return a == b;
 }
 
+const char* type_name(const json& value) {
+    if (value.is_number_integer()) return "integer";
+    if (value.is_string()) return "string";
+    return value.type_name();
+}
+
+// The first difference between the arguments given and those received, in words; a value that
+// arrived as the text of its JSON (an integer as a string of its digits) is named as such, the
+// way a driver that has only strings deviates.
+std::string first_difference(const json& received, const json& given) {
+    if (!received.is_array()) return fmt::format("the arguments arrived as the {}", type_name(received));
+    for (std::size_t i = 0; i < std::min(received.size(), given.size()); ++i) {
+        const json &got = received[i], &sent = given[i];
+        if (same_value_and_type(got, sent)) continue;
+        if (got.is_string() && !sent.is_string() && got.get_ref<const std::string&>() == sent.dump()) {
+            return fmt::format("argument {}: the {} {} arrived as its JSON text, the string {}", i,
+                               type_name(sent), sent.dump(), got.dump());
+        }
+        return fmt::format("argument {}: the {} {} arrived as the {} {}", i, type_name(sent),
+                           sent.dump(), type_name(got), got.dump());
+    }
+    return fmt::format("{} arguments arrived where {} were given", received.size(), given.size());
+}
+
 // The child's target runs once, with exactly the arguments of its object, none mixed up with
 // another object's.
 void arguments_arrive(case_context& c, const arguments_case& a, const std::string& clause) {
@@ -199,8 +223,9 @@ void arguments_arrive(case_context& c, const arguments_case& a, const std::strin
         }
         if (!same_value_and_type(reports.front(), a.processes[i])) {
             throw case_failed(
-                clause, fmt::format("p{} received the arguments {}\n  but was given {}", i + 1,
-                                    reports.front().dump(), a.processes[i].dump()));
+                clause, fmt::format("p{} received the arguments {}\n  but was given {}\n  {}",
+                                    i + 1, reports.front().dump(), a.processes[i].dump(),
+                                    first_difference(reports.front(), a.processes[i])));
         }
     }
 }

@@ -6,6 +6,7 @@
 
 #include "generators.hpp"
 #include "harness.hpp"
+#include "shell_status.hpp"
 #include "scenario_text.hpp"
 
 namespace startjoin::conformance::properties {
@@ -128,9 +129,10 @@ void run_endings(case_context& c, const endings_case& e, const std::string& clau
                                        : child.operation() != nullptr ? "exitcode.external-signal"
                                                                       : "exitcode.signal";
             throw case_failed(broken, fmt::format("exitcode(p{}) is {} after join(); its target "
-                                                  "ran `{}`, so it must be {}",
+                                                  "ran `{}`, so it must be {}{}",
                                                   i + 1, code ? std::to_string(*code) : "none",
-                                                  steps_text(child.script()), child.code()));
+                                                  steps_text(child.script()), child.code(),
+                                                  shell_status_note(code, child.code())));
         }
         if (s.find_event(handles[i], "after-end")) {
             throw case_failed(clause,

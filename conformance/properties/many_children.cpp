@@ -5,6 +5,7 @@
 
 #include "generators.hpp"
 #include "harness.hpp"
+#include "shell_status.hpp"
 #include "scenario_text.hpp"
 
 namespace startjoin::conformance::properties {
@@ -134,9 +135,9 @@ STARTJOIN_TEST(Property, ManyChildrenEachReportTheirOwn, "start.many", "join.any
                 if (code != k.code(i)) {
                     throw case_failed(
                         "join.any-order",
-                        fmt::format("after join(p{}), exitcode(p{}) is {}; p{} exited with {}",
+                        fmt::format("after join(p{}), exitcode(p{}) is {}; p{} exited with {}{}",
                                     i + 1, i + 1, code ? std::to_string(*code) : "none", i + 1,
-                                    k.code(i)));
+                                    k.code(i), shell_status_note(code, k.code(i))));
                 }
                 if (k.pids) {
                     const auto event = s.find_event(handles[i], "pid");

@@ -19,6 +19,7 @@
 #include <set>
 
 #include "harness.hpp"
+#include "shell_status.hpp"
 #include "scenario_text.hpp"
 
 namespace startjoin::conformance::properties {
@@ -149,9 +150,16 @@ void check(observed_driver& sut, const reply& answer, const prediction& p,
         for (const json& v : p.values) allowed.push_back(shown(v));
         expected = fmt::format("{}", fmt::join(allowed, " or "));
     }
+    std::string note;
+    if (call.starts_with("exitcode(") && answer.ok && answer.value.is_number_integer()) {
+        for (const json& v : p.values) {
+            if (v.is_number_integer() && note.empty())
+                note = shell_status_note(answer.value.get<int>(), v.get<int>());
+        }
+    }
     sut.say(fmt::format("# ^ the driver answered {}", shown(answer)));
-    throw case_failed(p.clause, fmt::format("{} answered {}; the model expects {}", call,
-                                            shown(answer), expected));
+    throw case_failed(p.clause, fmt::format("{} answered {}; the model expects {}{}", call,
+                                            shown(answer), expected, note));
 }
 
 // Picks an existing object, or discards the command when there is none.

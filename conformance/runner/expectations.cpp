@@ -20,7 +20,8 @@ expectations expectations::read(const std::string& path) {
     expectations result;
     result.path_ = path;
     const std::set<std::string> known_fields = {"test",   "clause", "mode",
-                                                "reason", "link",   "intermittent"};
+                                                "reason", "link",   "intermittent",
+                                                "case"};
     for (std::size_t index = 0; index < entries.size(); ++index) {
         const nlohmann::json& entry = entries[index];
         const auto bad = [&](const std::string& problem) {
@@ -49,6 +50,17 @@ expectations expectations::read(const std::string& path) {
         if (expected.reason.empty()) throw bad("needs a 'reason': the real cause of the failure");
         expected.link = entry.value("link", "");
         expected.intermittent = entry.value("intermittent", false);
+        expected.case_text = entry.value("case", "");
+        if (entry.contains("case")) {
+            if (expected.test.empty()) throw bad("'case' needs a 'test': the property it is a case of");
+            if (expected.case_text.empty()) throw bad("'case' must not be empty");
+            if (expected.mode != "FAIL") throw bad("a 'case' entry's mode must be \"fail\"");
+            try {
+                expected.case_pattern = std::regex(expected.case_text);
+            } catch (const std::regex_error& error) {
+                throw bad(fmt::format("'case' is not a regular expression: {}", error.what()));
+            }
+        }
         result.entries_.push_back(std::move(expected));
     }
     return result;
@@ -58,6 +70,7 @@ const expected_failure* expectations::find(const std::string& name,
                                            const std::vector<std::string>& clauses) const {
     const expected_failure* by_clause = nullptr;
     for (const expected_failure& entry : entries_) {
+        if (!entry.case_text.empty()) continue;
         if (entry.test == name) return &entry;
         if (!by_clause && !entry.clause.empty() &&
             std::find(clauses.begin(), clauses.end(), entry.clause) != clauses.end()) {
@@ -65,6 +78,14 @@ const expected_failure* expectations::find(const std::string& name,
         }
     }
     return by_clause;
+}
+
+std::vector<const expected_failure*> expectations::known_cases(const std::string& name) const {
+    std::vector<const expected_failure*> known;
+    for (const expected_failure& entry : entries_) {
+        if (!entry.case_text.empty() && entry.test == name) known.push_back(&entry);
+    }
+    return known;
 }
 
 std::vector<std::string> expectations::unmatched(
@@ -85,10 +106,45 @@ std::vector<std::string> expectations::unmatched(
     return stale;
 }
 
+namespace {
+
+std::string cause(const expected_failure& expectation) {
+    return expectation.reason + (expectation.link.empty() ? "" : " (" + expectation.link + ")");
+}
+
+}  // namespace
+
+std::string apply_known_cases(const std::vector<const expected_failure*>& known,
+                              const known_case_tally& tally, const std::string& status,
+                              std::string& message) {
+    std::string seen, stale;
+    for (std::size_t i = 0; i < known.size(); ++i) {
+        const int count = i < tally.seen.size() ? tally.seen[i] : 0;
+        if (count > 0) {
+            seen += fmt::format("\n  {} case{} matched /{}/: {}", count,
+                                count == 1 ? "" : "s", known[i]->case_text, cause(*known[i]));
+        } else if (status == "PASS" && !known[i]->intermittent && tally.ran_every_case) {
+            stale += fmt::format("\n  no case matched /{}/: remove the expectation ({})",
+                                 known[i]->case_text, cause(*known[i]));
+        }
+    }
+    std::string result = status;
+    if (status == "PASS" && !stale.empty()) {
+        result = "XPASS";
+    } else if (status == "PASS" && !seen.empty()) {
+        result = "XFAIL";
+    }
+    const std::string notes =
+        (stale.empty() ? "" : "expected failures that did not happen:" + stale) +
+        (stale.empty() || seen.empty() ? "" : "\n") +
+        (seen.empty() ? "" : "cases set aside as known deviations (the property searched on):" + seen);
+    if (!notes.empty()) message = message.empty() ? notes : notes + "\n" + message;
+    return result;
+}
+
 std::string apply_expectation(const expected_failure& expectation, const std::string& status,
                               std::string& message) {
-    const std::string because =
-        expectation.reason + (expectation.link.empty() ? "" : " (" + expectation.link + ")");
+    const std::string because = cause(expectation);
     if (status == "PASS" && expectation.intermittent) {
         message = fmt::format("passed this time; it fails intermittently: {}", because);
         return "PASS";

@@ -19,6 +19,11 @@ spec_document& spec_storage() {
     static spec_document spec;
     return spec;
 }
+
+expectations& expectations_storage() {
+    static expectations expected;
+    return expected;
+}
 }  // namespace
 
 const std::string& driver_command() { return command_storage(); }
@@ -29,6 +34,8 @@ void set_certification_problems(std::vector<std::string> problems) {
     certification_storage() = std::move(problems);
 }
 void use_spec(spec_document spec) { spec_storage() = std::move(spec); }
+const expectations& current_expectations() { return expectations_storage(); }
+void use_expectations(expectations expected) { expectations_storage() = std::move(expected); }
 
 namespace {
 // Why this test cannot run against a driver of `profile`: it checks a process-only clause.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "clauses.hpp"
+#include "expectations.hpp"
 #include "session.hpp"
 #include "spec_document.hpp"
 
@@ -25,6 +26,11 @@ void set_certification_problems(std::vector<std::string> problems);
 /// The spec the run checks (--spec): its clauses decide what is reported and skipped.
 const spec_document& current_spec();
 void use_spec(spec_document spec);
+
+/// The driver's known failures (--expectations): the report applies them, and property tests
+/// set aside the cases they name.
+const expectations& current_expectations();
+void use_expectations(expectations expected);
 
 class conformance_test : public ::testing::Test {
   protected:

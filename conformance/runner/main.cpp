@@ -172,6 +172,7 @@ int main(int argc, char** argv) {
         }
         for (const std::string& problem : problems) fmt::print("  - {}\n", problem);
         set_certification_problems(std::move(problems));
+        use_expectations(expected);
         listener = new report_listener(parsed.report_json, std::move(expected));
         ::testing::UnitTest::GetInstance()->listeners().Append(listener);  // gtest owns it
     }

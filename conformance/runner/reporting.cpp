@@ -61,6 +61,25 @@ std::string clause_status(const std::vector<const test_outcome*>& tests) {
     return tests.empty() ? "NOT RUN" : "SKIP";
 }
 
+// The tally a property test recorded (property_test::record_known_cases); none is all zeros.
+known_case_tally tally_of(const ::testing::TestResult& result, std::size_t known) {
+    known_case_tally tally;
+    tally.seen.assign(known, 0);
+    for (int i = 0; i < result.test_property_count(); ++i) {
+        const ::testing::TestProperty& property = result.GetTestProperty(i);
+        const std::string key = property.key(), value = property.value();
+        if (key == ran_every_case_key) tally.ran_every_case = value == "yes";
+        if (key != known_cases_seen_key) continue;
+        std::size_t index = 0, start = 0;
+        while (index < known && start <= value.size()) {
+            const std::size_t comma = std::min(value.find(',', start), value.size());
+            tally.seen[index++] = std::stoi(value.substr(start, comma - start));
+            start = comma + 1;
+        }
+    }
+    return tally;
+}
+
 }  // namespace
 
 bool is_failure(const std::string& status) {
@@ -77,7 +96,11 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
         outcome.clauses = found->second;
     }
     outcome.status = status_of(*info.result(), outcome.message);
-    if (const expected_failure* expectation = expected_.find(outcome.name, outcome.clauses)) {
+    if (const auto known = expected_.known_cases(outcome.name); !known.empty()) {
+        outcome.status = apply_known_cases(known, tally_of(*info.result(), known.size()),
+                                           outcome.status, outcome.message);
+    } else if (const expected_failure* expectation =
+                   expected_.find(outcome.name, outcome.clauses)) {
         outcome.status = apply_expectation(*expectation, outcome.status, outcome.message);
     }
     outcomes_.push_back(std::move(outcome));

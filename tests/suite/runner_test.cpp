@@ -322,6 +322,72 @@ TEST(Expectations, AMalformedEntryIsAnErrorNamingIt) {
         << run.output;
 }
 
+// Known cases: a property's cases that show a known deviation are set aside, and it searches on.
+const std::string exit_codes_test = "Property.ExitCodesArriveExactly";
+
+std::string known_shell_status_case(const std::string& pattern) {
+    return R"([{"test": "Property.ExitCodesArriveExactly", "case": ")" + pattern +
+           R"(", "mode": "fail", "reason": "reads its status as a shell does"}])";
+}
+
+TEST(KnownCases, CasesShowingTheKnownDeviationAreSetAsideAndTheTestIsXfail) {
+    const temporary_file expected(known_shell_status_case("read as a shell reads its status"));
+    const runner_result run =
+        run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations",
+                    expected.path(), "--gtest_filter=" + exit_codes_test},
+                   {"RC_PARAMS=seed=1"});
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(run.test(exit_codes_test)["status"], "XFAIL") << run.output;
+    const std::string message = run.test(exit_codes_test)["message"];
+    EXPECT_NE(message.find("cases set aside as known deviations"), std::string::npos) << message;
+    EXPECT_NE(message.find("reads its status as a shell does"), std::string::npos) << message;
+}
+
+TEST(KnownCases, AKnownCaseThatNeverHappensIsXpass) {
+    const temporary_file expected(known_shell_status_case("read as a shell reads its status"));
+    const runner_result run =
+        run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations", expected.path(),
+                    "--gtest_filter=" + exit_codes_test},
+                   {"RC_PARAMS=seed=1"});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_EQ(run.test(exit_codes_test)["status"], "XPASS") << run.output;
+    const std::string message = run.test(exit_codes_test)["message"];
+    EXPECT_NE(message.find("no case matched /read as a shell reads its status/: remove the "
+                           "expectation"),
+              std::string::npos)
+        << message;
+}
+
+TEST(KnownCases, AFailureTheCaseDoesNotMatchStillFails) {
+    // The pattern names another deviation (arguments), so the exit code failures are unknown.
+    const temporary_file expected(known_shell_status_case("arrived as its JSON text"));
+    const runner_result run =
+        run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations",
+                    expected.path(), "--gtest_filter=" + exit_codes_test},
+                   {"RC_PARAMS=seed=1"});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_EQ(run.test(exit_codes_test)["status"], "FAIL") << run.output;
+}
+
+TEST(KnownCases, ABadPatternOrACaseWithoutATestIsAnErrorNamingIt) {
+    const temporary_file bad_pattern(known_shell_status_case("unclosed (group"));
+    runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
+                                    bad_pattern.path()});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find(bad_pattern.path() + ": entry 0: 'case' is not a regular expression"),
+              std::string::npos)
+        << run.output;
+
+    const temporary_file without_test(
+        R"([{"clause": "exitcode.explicit", "case": "x", "mode": "fail", "reason": "r"}])");
+    run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
+                      without_test.path()});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find(without_test.path() + ": entry 0: 'case' needs a 'test'"),
+              std::string::npos)
+        << run.output;
+}
+
 TEST(CommandLine, UnknownArgumentIsRejectedByName) {
     const runner_result run = run_runner({"--driver", "true", "--bogus-flag"});
     EXPECT_EQ(run.exit_code, 2);
