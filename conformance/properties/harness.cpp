@@ -125,7 +125,9 @@ std::optional<std::size_t> property_test::known_case_of(const std::string& failu
     // Only what went wrong counts, not the transcript (the child's stderr could say anything).
     const std::string what = failure.substr(0, failure.find("\n\n"));
     for (std::size_t i = 0; i < known_.size(); ++i) {
-        if (std::regex_search(what, known_[i]->case_pattern)) return i;
+        if (what.starts_with("[" + known_[i]->clause + "] ") &&
+            std::regex_search(what, known_[i]->case_pattern))
+            return i;
     }
     return std::nullopt;
 }

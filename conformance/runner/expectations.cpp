@@ -38,8 +38,14 @@ expectations expectations::read(const std::string& path) {
         expected_failure expected;
         expected.test = entry.value("test", "");
         expected.clause = entry.value("clause", "");
-        if (expected.test.empty() == expected.clause.empty())
+        if (entry.contains("case")) {
+            if (expected.test.empty() || expected.clause.empty()) {
+                throw bad("'case' needs a 'test' (the property) and a 'clause' (the one its failing "
+                          "cases break)");
+            }
+        } else if (expected.test.empty() == expected.clause.empty()) {
             throw bad("needs exactly one of 'test' and 'clause'");
+        }
         std::string mode = entry.value("mode", "");
         std::transform(mode.begin(), mode.end(), mode.begin(), ::toupper);
         if (mode != "FAIL" && mode != "TIMEOUT" && mode != "CRASH") {
@@ -52,7 +58,6 @@ expectations expectations::read(const std::string& path) {
         expected.intermittent = entry.value("intermittent", false);
         expected.case_text = entry.value("case", "");
         if (entry.contains("case")) {
-            if (expected.test.empty()) throw bad("'case' needs a 'test': the property it is a case of");
             if (expected.case_text.empty()) throw bad("'case' must not be empty");
             if (expected.mode != "FAIL") throw bad("a 'case' entry's mode must be \"fail\"");
             try {
@@ -121,11 +126,12 @@ std::string apply_known_cases(const std::vector<const expected_failure*>& known,
     for (std::size_t i = 0; i < known.size(); ++i) {
         const int count = i < tally.seen.size() ? tally.seen[i] : 0;
         if (count > 0) {
-            seen += fmt::format("\n  {} case{} matched /{}/: {}", count,
-                                count == 1 ? "" : "s", known[i]->case_text, cause(*known[i]));
+            seen += fmt::format("\n  {} case{} of [{}] matched /{}/: {}", count,
+                                count == 1 ? "" : "s", known[i]->clause, known[i]->case_text,
+                                cause(*known[i]));
         } else if (status == "PASS" && !known[i]->intermittent && tally.ran_every_case) {
-            stale += fmt::format("\n  no case matched /{}/: remove the expectation ({})",
-                                 known[i]->case_text, cause(*known[i]));
+            stale += fmt::format("\n  no case of [{}] matched /{}/: remove the expectation ({})",
+                                 known[i]->clause, known[i]->case_text, cause(*known[i]));
         }
     }
     std::string result = status;

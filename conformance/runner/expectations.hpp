@@ -12,15 +12,17 @@ namespace startjoin::conformance {
 
 struct expected_failure {
     std::string test;    ///< "Suite.Name", or empty when `clause` is set
-    std::string clause;  ///< every test citing this clause, or empty when `test` is set
+    std::string clause;  ///< every test citing this clause, or empty when `test` is set (unless
+                         ///< `case_text` is: then the clause its cases break)
     std::string mode;    ///< "FAIL", "TIMEOUT" or "CRASH"
     std::string reason;  ///< the real cause
     std::string link;    ///< the implementation's own bug report, if there is one
     /// A race inside the implementation: it fails in `mode` on some runs only. A failure is
     /// XFAIL, a pass stays PASS (never XPASS), so the run is exact however the race goes.
     bool intermittent = false;
-    /// Set on an entry for a property test: a case of the property whose failure (what went
-    /// wrong, "[clause] ...") this regular expression (ECMAScript) finds is this known deviation. The case is set aside and the property searches
+    /// Set on an entry for a property test, with `clause`: a case of the property that breaks
+    /// that clause with a failure (what went wrong) in which this regular expression (ECMAScript)
+    /// finds a match is this known deviation. The case is set aside and the property searches
     /// on, so a known deviation does not hide an unknown one. The test is XFAIL when the property
     /// held apart from such cases, XPASS when no case showed the deviation.
     std::string case_text;

@@ -326,7 +326,7 @@ TEST(Expectations, AMalformedEntryIsAnErrorNamingIt) {
 const std::string exit_codes_test = "Property.ExitCodesArriveExactly";
 
 std::string known_shell_status_case(const std::string& pattern) {
-    return R"([{"test": "Property.ExitCodesArriveExactly", "case": ")" + pattern +
+    return R"([{"test": "Property.ExitCodesArriveExactly", "clause": "exitcode.explicit", "case": ")" + pattern +
            R"(", "mode": "fail", "reason": "reads its status as a shell does"}])";
 }
 
@@ -352,8 +352,8 @@ TEST(KnownCases, AKnownCaseThatNeverHappensIsXpass) {
     EXPECT_EQ(run.exit_code, 1) << run.output;
     EXPECT_EQ(run.test(exit_codes_test)["status"], "XPASS") << run.output;
     const std::string message = run.test(exit_codes_test)["message"];
-    EXPECT_NE(message.find("no case matched /read as a shell reads its status/: remove the "
-                           "expectation"),
+    EXPECT_NE(message.find("no case of [exitcode.explicit] matched /read as a shell reads its "
+                           "status/: remove the expectation"),
               std::string::npos)
         << message;
 }
@@ -383,7 +383,7 @@ TEST(KnownCases, ABadPatternOrACaseWithoutATestIsAnErrorNamingIt) {
     run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
                       without_test.path()});
     EXPECT_EQ(run.exit_code, 2) << run.output;
-    EXPECT_NE(run.output.find(without_test.path() + ": entry 0: 'case' needs a 'test'"),
+    EXPECT_NE(run.output.find(without_test.path() + ": entry 0: 'case' needs a 'test' (the property)"),
               std::string::npos)
         << run.output;
 }
