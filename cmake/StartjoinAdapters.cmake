@@ -1,8 +1,6 @@
 # Registers the conformance suite with ctest once per adapter (adapters/NAME/adapter.conf) whose
 # requirements are present, as tests "conformance.NAME.Suite.Test" labelled "conformance;NAME".
 #
-# A manifest's `ctest-filter=` (a --gtest_filter pattern) limits which tests ctest registers, for
-# an adapter whose slow runs are not yet fit for every CI run; ./tools/conform runs them all.
 # A manifest's `requires=` lists what the adapter needs: `target:X` for a driver this build makes
 # (absent when, say, Boost is not installed), anything else a program looked up on PATH.
 
@@ -14,15 +12,12 @@ function(startjoin_add_adapter_tests manifest)
   set(driver "")
   set(expectations "")
   set(requirements "")
-  set(filter "*")
   file(STRINGS "${manifest}" lines)
   foreach(line IN LISTS lines)
     if(line MATCHES "^driver=(.*)$")
       set(driver "${CMAKE_MATCH_1}")
     elseif(line MATCHES "^expectations=(.*)$")
       set(expectations "${directory}/${CMAKE_MATCH_1}")
-    elseif(line MATCHES "^ctest-filter=(.*)$")
-      set(filter "${CMAKE_MATCH_1}")
     elseif(line MATCHES "^requires=(.*)$")
       separate_arguments(requirements UNIX_COMMAND "${CMAKE_MATCH_1}")
     endif()
@@ -66,7 +61,6 @@ function(startjoin_add_adapter_tests manifest)
   gtest_discover_tests(startjoin-conformance
     EXTRA_ARGS ${arguments}
     TEST_PREFIX "conformance.${name}."
-    TEST_FILTER "${filter}"
     DISCOVERY_MODE PRE_TEST
     PROPERTIES LABELS "conformance;${name}" TIMEOUT 240 ENVIRONMENT "${environment}")
 endfunction()
