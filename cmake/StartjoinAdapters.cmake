@@ -2,7 +2,8 @@
 # requirements are present, as tests "conformance.NAME.Suite.Test" labelled "conformance;NAME".
 #
 # A manifest's `requires=` lists what the adapter needs: `target:X` for a driver this build makes
-# (absent when, say, Boost is not installed), anything else a program looked up on PATH.
+# (absent when, say, Boost is not installed), `python:3.X` for a CPython minor version
+# (adapters/python/with-python finds it), anything else a program looked up on PATH.
 
 set(STARTJOIN_ADAPTER_SEED 1 CACHE STRING "RapidCheck seed for adapters with expectations")
 
@@ -37,6 +38,13 @@ function(startjoin_add_adapter_tests manifest)
     if(requirement MATCHES "^target:(.+)$")
       if(NOT TARGET "${CMAKE_MATCH_1}")
         message(STATUS "conformance: adapter ${name} not registered: ${CMAKE_MATCH_1} is not built")
+        return()
+      endif()
+    elseif(requirement MATCHES "^python:(.+)$")
+      execute_process(COMMAND "${CMAKE_SOURCE_DIR}/adapters/python/with-python" "${CMAKE_MATCH_1}" --which
+        RESULT_VARIABLE missing OUTPUT_QUIET ERROR_QUIET)
+      if(missing)
+        message(STATUS "conformance: adapter ${name} not registered: CPython ${CMAKE_MATCH_1} is not installed")
         return()
       endif()
     else()

@@ -183,11 +183,13 @@ const char* type_name(const json& value) {
 // arrived as the text of its JSON (an integer as a string of its digits) is named as such, the
 // way a driver that has only strings deviates.
 std::string first_difference(const json& received, const json& given) {
-    if (!received.is_array()) return fmt::format("the arguments arrived as the {}", type_name(received));
+    if (!received.is_array())
+        return fmt::format("the arguments arrived as the {}", type_name(received));
     for (std::size_t i = 0; i < std::min(received.size(), given.size()); ++i) {
         const json &got = received[i], &sent = given[i];
         if (same_value_and_type(got, sent)) continue;
-        if (got.is_string() && !sent.is_string() && got.get_ref<const std::string&>() == sent.dump()) {
+        if (got.is_string() && !sent.is_string() &&
+            got.get_ref<const std::string&>() == sent.dump()) {
             return fmt::format("argument {}: the {} {} arrived as its JSON text, the string {}", i,
                                type_name(sent), sent.dump(), got.dump());
         }
@@ -222,10 +224,10 @@ void arguments_arrive(case_context& c, const arguments_case& a, const std::strin
                                           i + 1, reports.size()));
         }
         if (!same_value_and_type(reports.front(), a.processes[i])) {
-            throw case_failed(
-                clause, fmt::format("p{} received the arguments {}\n  but was given {}\n  {}",
-                                    i + 1, reports.front().dump(), a.processes[i].dump(),
-                                    first_difference(reports.front(), a.processes[i])));
+            throw case_failed(clause,
+                              fmt::format("p{} received the arguments {}\n  but was given {}\n  {}",
+                                          i + 1, reports.front().dump(), a.processes[i].dump(),
+                                          first_difference(reports.front(), a.processes[i])));
         }
     }
 }

@@ -6,8 +6,8 @@
 
 #include "generators.hpp"
 #include "harness.hpp"
-#include "shell_status.hpp"
 #include "scenario_text.hpp"
+#include "shell_status.hpp"
 
 namespace startjoin::conformance::properties {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "generators.hpp"
 #include "harness.hpp"
-#include "shell_status.hpp"
 #include "scenario_text.hpp"
+#include "shell_status.hpp"
 
 namespace startjoin::conformance::properties {
 namespace {

@@ -19,8 +19,8 @@
 #include <set>
 
 #include "harness.hpp"
-#include "shell_status.hpp"
 #include "scenario_text.hpp"
+#include "shell_status.hpp"
 
 namespace startjoin::conformance::properties {
 namespace {

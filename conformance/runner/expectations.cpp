@@ -19,9 +19,8 @@ expectations expectations::read(const std::string& path) {
     }
     expectations result;
     result.path_ = path;
-    const std::set<std::string> known_fields = {"test",   "clause", "mode",
-                                                "reason", "link",   "intermittent",
-                                                "case"};
+    const std::set<std::string> known_fields = {"test", "clause",       "mode", "reason",
+                                                "link", "intermittent", "case"};
     for (std::size_t index = 0; index < entries.size(); ++index) {
         const nlohmann::json& entry = entries[index];
         const auto bad = [&](const std::string& problem) {
@@ -40,8 +39,9 @@ expectations expectations::read(const std::string& path) {
         expected.clause = entry.value("clause", "");
         if (entry.contains("case")) {
             if (expected.test.empty() || expected.clause.empty()) {
-                throw bad("'case' needs a 'test' (the property) and a 'clause' (the one its failing "
-                          "cases break)");
+                throw bad(
+                    "'case' needs a 'test' (the property) and a 'clause' (the one its failing "
+                    "cases break)");
             }
         } else if (expected.test.empty() == expected.clause.empty()) {
             throw bad("needs exactly one of 'test' and 'clause'");
@@ -126,9 +126,9 @@ std::string apply_known_cases(const std::vector<const expected_failure*>& known,
     for (std::size_t i = 0; i < known.size(); ++i) {
         const int count = i < tally.seen.size() ? tally.seen[i] : 0;
         if (count > 0) {
-            seen += fmt::format("\n  {} case{} of [{}] matched /{}/: {}", count,
-                                count == 1 ? "" : "s", known[i]->clause, known[i]->case_text,
-                                cause(*known[i]));
+            seen +=
+                fmt::format("\n  {} case{} of [{}] matched /{}/: {}", count, count == 1 ? "" : "s",
+                            known[i]->clause, known[i]->case_text, cause(*known[i]));
         } else if (status == "PASS" && !known[i]->intermittent && tally.ran_every_case) {
             stale += fmt::format("\n  no case of [{}] matched /{}/: remove the expectation ({})",
                                  known[i]->clause, known[i]->case_text, cause(*known[i]));
@@ -143,7 +143,8 @@ std::string apply_known_cases(const std::vector<const expected_failure*>& known,
     const std::string notes =
         (stale.empty() ? "" : "expected failures that did not happen:" + stale) +
         (stale.empty() || seen.empty() ? "" : "\n") +
-        (seen.empty() ? "" : "cases set aside as known deviations (the property searched on):" + seen);
+        (seen.empty() ? ""
+                      : "cases set aside as known deviations (the property searched on):" + seen);
     if (!notes.empty()) message = message.empty() ? notes : notes + "\n" + message;
     return result;
 }

@@ -326,8 +326,8 @@ TEST(Expectations, AMalformedEntryIsAnErrorNamingIt) {
 const std::string exit_codes_test = "Property.ExitCodesArriveExactly";
 
 std::string known_shell_status_case(const std::string& pattern) {
-    return R"([{"test": "Property.ExitCodesArriveExactly", "clause": "exitcode.explicit", "case": ")" + pattern +
-           R"(", "mode": "fail", "reason": "reads its status as a shell does"}])";
+    return R"([{"test": "Property.ExitCodesArriveExactly", "clause": "exitcode.explicit", "case": ")" +
+           pattern + R"(", "mode": "fail", "reason": "reads its status as a shell does"}])";
 }
 
 TEST(KnownCases, CasesShowingTheKnownDeviationAreSetAsideAndTheTestIsXfail) {
@@ -345,10 +345,9 @@ TEST(KnownCases, CasesShowingTheKnownDeviationAreSetAsideAndTheTestIsXfail) {
 
 TEST(KnownCases, AKnownCaseThatNeverHappensIsXpass) {
     const temporary_file expected(known_shell_status_case("read as a shell reads its status"));
-    const runner_result run =
-        run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations", expected.path(),
-                    "--gtest_filter=" + exit_codes_test},
-                   {"RC_PARAMS=seed=1"});
+    const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
+                                          expected.path(), "--gtest_filter=" + exit_codes_test},
+                                         {"RC_PARAMS=seed=1"});
     EXPECT_EQ(run.exit_code, 1) << run.output;
     EXPECT_EQ(run.test(exit_codes_test)["status"], "XPASS") << run.output;
     const std::string message = run.test(exit_codes_test)["message"];
@@ -371,8 +370,8 @@ TEST(KnownCases, AFailureTheCaseDoesNotMatchStillFails) {
 
 TEST(KnownCases, ABadPatternOrACaseWithoutATestIsAnErrorNamingIt) {
     const temporary_file bad_pattern(known_shell_status_case("unclosed (group"));
-    runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
-                                    bad_pattern.path()});
+    runner_result run =
+        run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations", bad_pattern.path()});
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find(bad_pattern.path() + ": entry 0: 'case' is not a regular expression"),
               std::string::npos)
@@ -380,11 +379,12 @@ TEST(KnownCases, ABadPatternOrACaseWithoutATestIsAnErrorNamingIt) {
 
     const temporary_file without_test(
         R"([{"clause": "exitcode.explicit", "case": "x", "mode": "fail", "reason": "r"}])");
-    run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
-                      without_test.path()});
+    run =
+        run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations", without_test.path()});
     EXPECT_EQ(run.exit_code, 2) << run.output;
-    EXPECT_NE(run.output.find(without_test.path() + ": entry 0: 'case' needs a 'test' (the property)"),
-              std::string::npos)
+    EXPECT_NE(
+        run.output.find(without_test.path() + ": entry 0: 'case' needs a 'test' (the property)"),
+        std::string::npos)
         << run.output;
 }
 
