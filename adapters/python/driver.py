@@ -316,14 +316,15 @@ def supported_features():
         features.append("kill")
     if hasattr(multiprocessing.process.BaseProcess, "close"):  # 3.7+
         features.append("close")
-    features += ["daemon", "name", "globals", "nest", "orphan", "exec", "count_fds", "zombies",
-                 "join_threads"]
+    features += ["drop", "daemon", "name", "globals", "nest", "orphan", "exec", "count_fds",
+                 "zombies", "join_threads"]
     return features
 
 
 # The optional feature each op needs; the other ops are base ops.
 OP_FEATURES = {
-    "terminate": "terminate", "kill": "kill", "close": "close", "set_daemon": "daemon",
+    "terminate": "terminate", "kill": "kill", "close": "close", "drop": "drop",
+    "set_daemon": "daemon",
     "daemon": "daemon", "name": "name", "set_global": "globals", "get_global": "globals",
     "count_fds": "count_fds", "zombies": "zombies", "join_threads": "join_threads",
 }
@@ -454,6 +455,12 @@ class Session(object):
             return len(os.listdir("/proc/self/fd")) - 1  # less the one listdir opened
         if op == "zombies":
             return zombie_children()
+        if op == "drop":
+            # What `del p` does in user code: the last reference goes, and reference counting
+            # runs the object's finalizers (CPython closes the sentinel of a joined child there).
+            self._find(request)
+            del self.processes[request["process"]]
+            return None
         process_ops = {
             "start": lambda p: p.start(),
             "join": lambda p: self.join(p, request),

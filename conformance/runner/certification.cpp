@@ -129,6 +129,7 @@ void check_operations(session& driver, certifier& check) {
     if (has("join_threads"))
         check.answers({{"op", "join_threads"}, {"process", p}, {"threads", 2}}, integers);
     if (has("close")) check.answers({{"op", "close"}, {"process", p}}, nothing);
+    if (has("drop")) check.succeeds({{"op", "drop"}, {"process", p}}, nothing);  // p is gone
     if (has("globals")) {
         check.succeeds({{"op", "set_global"}, {"name", "certify"}, {"value", 7}}, nothing);
         check.succeeds({{"op", "get_global"}, {"name", "certify"}}, any_value);
