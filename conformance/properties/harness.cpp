@@ -111,6 +111,8 @@ void property_test::run_fixed_case(const std::string& clause,
     load_known_cases();
     if (auto failure = attempt(clause, body)) {
         if (const auto known = known_case_of(*failure)) {
+            // The sweep stops at its first mismatch, a known one here; the random cases that
+            // follow check the rest of the sweep's values, known cases set aside.
             ++known_seen_[*known];
             record_known_cases();
             return;
