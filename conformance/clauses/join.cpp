@@ -60,7 +60,7 @@ STARTJOIN_TEST(Join, FromSeveralThreadsAtOnce, "join.threads") {
     const std::string child = s.create({step::wait{"finish"}, step::exit{5}});
     s.start(child);
     const auto id = s.send({{"op", "join_threads"}, {"process", child}, {"threads", threads}});
-    EXPECT_FALSE(s.await_within(id, timeouts::observation_window()).has_value())
+    EXPECT_FALSE(s.reply_within_window(id).has_value())
         << "join() returned in some thread while the child was held on its gate\n"
         << s.transcript();
     s.release("finish");

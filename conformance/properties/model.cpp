@@ -19,6 +19,7 @@
 #include <set>
 
 #include "harness.hpp"
+#include "observations.hpp"
 #include "scenario_text.hpp"
 #include "shell_status.hpp"
 
@@ -324,17 +325,14 @@ struct join_with_timeout : object_command {
             p = either({false, true}, "join-timeout.poll");
         const std::string statement = fmt::format("join {} timeout {}", object, timeout);
         sut.say(with_result(statement, p));
-        const seconds bound = timeouts::join_timeout_tolerance() +
-                              seconds(now == phase::blocked ? std::max(timeout, 0.0) : 0.0);
-        const clock::time_point sent = clock::now();
-        const auto id =
-            sut.driver().send({{"op", "join"}, {"process", object}, {"timeout", timeout}});
-        const std::optional<reply> answer = sut.driver().await_within(id, bound);
-        const seconds took = clock::now() - sent;
+        const join_timing seen =
+            conformance::join_with_timeout(sut.driver(), object, timeout,
+                              now == phase::ending || now == phase::terminated);
+        const std::optional<reply>& answer = seen.answer;
+        const seconds took = seen.took;
         const std::string call = fmt::format("join({}, timeout={})", object, timeout);
         if (!answer) {
-            throw case_failed(p.clause,
-                              fmt::format("{} did not return within {:.3f}s", call, bound.count()));
+            throw case_failed(p.clause, fmt::format("{} did not return within {}", call, seen.bound));
         }
         check(sut, *answer, p, call);
         if (now == phase::blocked && timeout > 0 && took.count() < timeout) {

@@ -9,7 +9,11 @@
 #include <cstring>
 #include <system_error>
 
+#include <fmt/format.h>
+
+#include "errors.hpp"
 #include "pidfd.hpp"
+#include "reaper.hpp"
 #include "startjoin/protocol/constants.hpp"
 
 namespace startjoin::conformance {
@@ -108,6 +112,26 @@ driver_process::driver_process(const std::string& command,
     replies_ = std::move(reply_pipe.read_end);
     stdout_ = std::move(out_pipe.read_end);
     stderr_ = std::move(err_pipe.read_end);
+}
+
+driver_process::driver_process(pid_t pid, unique_fd requests, unique_fd replies, unique_fd out,
+                               unique_fd err)
+    : pid_(pid),
+      requests_(std::move(requests)),
+      replies_(std::move(replies)),
+      stdout_(std::move(out)),
+      stderr_(std::move(err)) {
+    // Only a child of this process is safe to hold by pid (it cannot be reaped and its pid
+    // reused behind our back), and only a child's exit status can be waited for.
+    if (parent_of(pid) != ::getpid()) {
+        throw driver_error(fmt::format(
+            "the case server answered with pid {}, which is not a child of the runner: the case "
+            "parent must be forked through an intermediate process that exits (spec/protocol.md, "
+            "\"Cases\")",
+            pid));
+    }
+    pidfd_ = unique_fd(::pidfd_open(pid_, 0));
+    if (!pidfd_) throw_errno("pidfd_open of the case parent");
 }
 
 driver_process::~driver_process() {

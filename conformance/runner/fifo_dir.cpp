@@ -47,6 +47,22 @@ fifo_dir::~fifo_dir() {
     std::filesystem::remove_all(path_, ignored);
 }
 
+fifo_dir::case_channels fifo_dir::make_case_channels() {
+    case_channels channels;
+    channels.requests = make_fifo(channel_path("requests"), 0);
+    const auto reading_end = [&](const char* name) {
+        const std::string path = channel_path(name);
+        if (::mkfifo(path.c_str(), 0600) != 0) throw_errno("mkfifo " + path);
+        unique_fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+        if (!fd) throw_errno("open " + path);
+        return fd;
+    };
+    channels.replies = reading_end("replies");
+    channels.out = reading_end("stdout");
+    channels.err = reading_end("stderr");
+    return channels;
+}
+
 void fifo_dir::ensure_gate(const std::string& name) {
     if (gates_.contains(name)) return;
     // Non-blocking, so releasing more waiters than the pipe holds fails instead of hanging.

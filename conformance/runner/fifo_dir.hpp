@@ -26,6 +26,16 @@ class fifo_dir {
     /// a writer's open() never blocks and the runner never sees end of file.
     int trace_fd() const { return trace_.get(); }
 
+    /// The runner's ends of the four channels of a case (spec/protocol.md, "Cases"), made as
+    /// FIFOs in this directory: `requests` open read-write (so the case parent's open for
+    /// reading never blocks, and it sees end of file when the runner closes it), the others
+    /// open for reading without blocking.
+    struct case_channels {
+        unique_fd requests, replies, out, err;
+    };
+    case_channels make_case_channels();
+    std::string channel_path(const char* name) const { return path_ + "/" + name; }
+
     /// Creates gate `name` if it does not exist yet. Idempotent.
     void ensure_gate(const std::string& name);
     /// Releases `count` waiters of gate `name`, present or future. Throws if it does not exist.

@@ -10,8 +10,10 @@
 
 #include "certification.hpp"
 #include "clauses.hpp"
+#include "driver_launcher.hpp"
 #include "expectations.hpp"
 #include "fixture.hpp"
+#include "profile_listener.hpp"
 #include "reaper.hpp"
 #include "registration.hpp"
 #include "reporting.hpp"
@@ -34,6 +36,8 @@ constexpr const char* usage =
     "  --regressions DIR     scenarios that once failed, run on every driver (default: the\n"
     "                        source tree's tests/regressions/)\n"
     "  --list-clauses        print each test with the clauses it checks, and exit\n"
+    "  --profile             print where each test's time went (driver start, handshake,\n"
+    "                        commands, events, observation windows, teardown)\n"
     "  --check-traceability  check that every clause is tested and every test cites defined\n"
     "                        clauses; needs no driver\n"
     "environment: STARTJOIN_TIMEOUT_MULTIPLIER scales every deadline (default 1)\n";
@@ -46,6 +50,7 @@ struct options {
     std::string regressions = STARTJOIN_REGRESSIONS_DIR;
     bool check_traceability = false;
     bool list_clauses = false;
+    bool profile = false;
 };
 
 // Reads our own flags; gtest has already taken its own out of argv.
@@ -78,6 +83,8 @@ options parse(int argc, char** argv) {
             parsed.spec = std::move(*spec);
         } else if (auto regressions = value_of("--regressions")) {
             parsed.regressions = std::move(*regressions);
+        } else if (arg == "--profile") {
+            parsed.profile = true;
         } else if (arg == "--list-clauses") {
             parsed.list_clauses = true;
         } else if (arg == "--check-traceability") {
@@ -173,10 +180,13 @@ int main(int argc, char** argv) {
         for (const std::string& problem : problems) fmt::print("  - {}\n", problem);
         set_certification_problems(std::move(problems));
         use_expectations(expected);
+        ::testing::UnitTest::GetInstance()->listeners().Append(
+            new profile_listener(parsed.profile));
         listener = new report_listener(parsed.report_json, std::move(expected));
         ::testing::UnitTest::GetInstance()->listeners().Append(listener);  // gtest owns it
     }
     const int gtest_status = RUN_ALL_TESTS();
+    stop_case_servers();
     // gtest counts an expected failure as a failure; the report knows better.
     return listener != nullptr ? listener->exit_status() : gtest_status;
 }

@@ -21,6 +21,23 @@ struct held_join {
 /// however long the window is.
 held_join join_releasing(session& driver, const std::string& process, const std::string& gate);
 
+/// What join_with_timeout() saw.
+struct join_timing {
+    std::optional<reply> answer;  ///< nullopt: no reply within the bound
+    seconds took{0};              ///< from sending the request to its reply (or to giving up)
+    std::string bound;            ///< the bound applied, in words, for messages
+};
+
+/// Sends join(process, timeout) and waits for its reply within the spec's bound ("Tolerances"):
+/// the timeout plus the tolerance while the child runs; and when the answer must be true
+/// (`must_end`: the child has ended or is ending on its own), also no later than the tolerance
+/// after the child's end, which the runner sees through its own pidfd on the child. The
+/// tolerance is counted from that end, not from the call, so the time the child still needs to
+/// finish (slow under load) is never blamed on join(). Without a pid to watch (profile thread),
+/// it is counted from the call.
+join_timing join_with_timeout(session& driver, const std::string& process, double timeout,
+                             bool must_end);
+
 /// `text` split at '\n'; a last line without '\n' counts as a line.
 std::vector<std::string> lines_of(const std::string& text);
 

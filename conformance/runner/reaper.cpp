@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "pidfd.hpp"
@@ -38,7 +39,15 @@ stat_fields read_stat(pid_t pid) {
     return fields;
 }
 
-std::vector<pid_t> children_of_this_process() {
+std::set<pid_t>& spared() {
+    // Never destroyed: case servers are stopped by static destructors too, in no fixed order.
+    static auto* pids = new std::set<pid_t>;
+    return *pids;
+}
+
+// Every child of this process by a scan of /proc: slower than the children files, but complete
+// even while processes come and go (proc(5): those files may miss a child that changes then).
+std::vector<pid_t> children_by_full_scan() {
     std::vector<pid_t> children;
     const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
     if (!proc) return children;
@@ -47,8 +56,25 @@ std::vector<pid_t> children_of_this_process() {
         char* end = nullptr;
         const long pid = std::strtol(entry->d_name, &end, 10);
         if (end == entry->d_name || *end != '\0') continue;
-        if (read_stat(static_cast<pid_t>(pid)).parent == self)
+        if (!spared().contains(static_cast<pid_t>(pid)) &&
+            read_stat(static_cast<pid_t>(pid)).parent == self)
             children.push_back(static_cast<pid_t>(pid));
+    }
+    return children;
+}
+
+// The children of this process, from /proc/self/task/TID/children of each of its threads (an
+// orphan is handed to one thread of its subreaper), less the spared ones.
+std::vector<pid_t> children_of_this_process() {
+    std::vector<pid_t> children;
+    const std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir("/proc/self/task"), ::closedir);
+    if (!tasks) return children;
+    while (const dirent* entry = ::readdir(tasks.get())) {
+        if (entry->d_name[0] == '.') continue;
+        std::ifstream list(std::string("/proc/self/task/") + entry->d_name + "/children");
+        for (pid_t child; list >> child;) {
+            if (!spared().contains(child)) children.push_back(child);
+        }
     }
     return children;
 }
@@ -76,9 +102,13 @@ bool kill_and_reap(pid_t child, clock::time_point deadline) {
 
 }  // namespace
 
+int parent_of(int pid) { return read_stat(pid).parent; }
+void spare_from_reaping(int pid) { spared().insert(pid); }
+void stop_sparing(int pid) { spared().erase(pid); }
+
 std::vector<int> living_children(clock::time_point settle) {
     std::vector<int> living;
-    for (const pid_t child : children_of_this_process()) {
+    for (const pid_t child : children_by_full_scan()) {
         if (read_stat(child).state == 'Z') continue;
         const unique_fd pidfd(::pidfd_open(child, 0));
         if (!pidfd) continue;  // gone meanwhile
@@ -100,15 +130,10 @@ void become_subreaper() {
 std::vector<std::string> reap_all_children(clock::time_point deadline) {
     std::vector<std::string> stuck;
     for (;;) {
-        // Zombies that are not listed any more (or raced the scan) are collected here.
-        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-        }
-        const std::vector<pid_t> children = children_of_this_process();
-        if (children.empty()) {
-            if (::waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD) return stuck;
-            if (clock::now() >= deadline) break;
-            continue;  // a child appeared between the scan and the wait: look again
-        }
+        std::vector<pid_t> children = children_of_this_process();
+        // An empty quick list is confirmed by the complete scan before the runner believes it.
+        if (children.empty()) children = children_by_full_scan();
+        if (children.empty()) return stuck;
         for (const pid_t child : children) {
             if (!kill_and_reap(child, deadline)) {
                 stuck.push_back("pid " + std::to_string(child) + " did not die after SIGKILL");

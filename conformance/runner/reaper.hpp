@@ -9,6 +9,14 @@
 
 namespace startjoin::conformance {
 
+/// The parent of `pid` from /proc/PID/stat; -1 when it is gone.
+int parent_of(int pid);
+
+/// Leaves `pid` out of living_children() and reap_all_children() until forgiven: the case
+/// server, a child of the runner that outlives every test (spec/protocol.md, "Cases").
+void spare_from_reaping(int pid);
+void stop_sparing(int pid);
+
 /// Makes orphaned descendants of this process its children (PR_SET_CHILD_SUBREAPER).
 void become_subreaper();
 

@@ -1,98 +1,24 @@
 #include "session.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <poll.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <string_view>
+#include <filesystem>
+#include <fstream>
 
+#include "driver_launcher.hpp"
 #include "errors.hpp"
+#include "profile.hpp"
 #include "reaper.hpp"
 #include "startjoin/protocol/constants.hpp"
-
-extern char** environ;
 
 namespace startjoin::conformance {
 namespace {
 
 using nlohmann::json;
-
-// The driver's environment: the runner's own, without what would change the behaviour under
-// test (PYTHONUNBUFFERED turns off the stdout buffering the output clauses are about), plus
-// the paths of the FIFOs.
-std::vector<std::string> driver_environment(const fifo_dir& fifos) {
-    const std::vector<std::string_view> removed = {
-        "PYTHONUNBUFFERED=", "STARTJOIN_TRACE=", "STARTJOIN_GATES="};
-    std::vector<std::string> environment;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        const std::string_view text(*entry);
-        const bool drop = std::any_of(removed.begin(), removed.end(), [&](std::string_view prefix) {
-            return text.starts_with(prefix);
-        });
-        if (!drop) environment.emplace_back(text);
-    }
-    environment.push_back(std::string(protocol::trace_env) + "=" + fifos.trace_path());
-    environment.push_back(std::string(protocol::gates_env) + "=" + fifos.gates_path());
-    return environment;
-}
-
-void make_nonblocking(int fd) {
-    const int flags = ::fcntl(fd, F_GETFL);
-    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) throw_errno("fcntl(O_NONBLOCK)");
-}
-
-// Appends what `fd` has now to `into`. Returns false at end of file.
-bool read_available(int fd, std::string& into) {
-    char block[65536];
-    for (;;) {
-        const ssize_t got = ::read(fd, block, sizeof block);
-        if (got > 0) {
-            into.append(block, static_cast<std::size_t>(got));
-            continue;
-        }
-        if (got == 0) return false;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN) return true;
-        throw_errno("read from the driver");
-    }
-}
-
-// Calls `each` for every complete line in `buffer` and keeps the incomplete rest.
-template <class Each>
-void take_lines(std::string& buffer, Each each) {
-    std::size_t start = 0;
-    for (std::size_t end; (end = buffer.find('\n', start)) != std::string::npos; start = end + 1) {
-        each(buffer.substr(start, end - start));
-    }
-    buffer.erase(0, start);
-}
-
-std::string quote(std::string_view text, std::size_t limit = 400) {
-    std::string shown(text.substr(0, limit));
-    if (text.size() > limit) shown += fmt::format("... ({} bytes in all)", text.size());
-    return fmt::format("'{}'", shown);
-}
-
-std::string indented(std::string_view text) {
-    if (text.empty()) return "    (nothing)\n";
-    std::string out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t end = std::min(text.find('\n', start), text.size());
-        out += fmt::format("    | {}\n", text.substr(start, end - start));
-        start = end + 1;
-    }
-    if (!text.ends_with('\n')) out += "    (no newline at the end)\n";
-    return out;
-}
-
-std::string operation_name(const std::string& op, const std::string& process) {
-    return process.empty() ? op + "()" : fmt::format("{}({})", op, process);
-}
 
 }  // namespace
 
@@ -100,34 +26,41 @@ bool hello_info::supports(const std::string& feature) const {
     return std::find(features.begin(), features.end(), feature) != features.end();
 }
 
-std::string history_entry::describe() const {
-    if (type == kind::returned) {
-        if (data.value("ok", true)) {
-            if (data.contains("value"))
-                return fmt::format("parent: {} returned {}", event, data["value"].dump());
-            return fmt::format("parent: {} returned", event);
-        }
-        return fmt::format("parent: {} failed ({})", event, data.value("kind", std::string("?")));
-    }
-    if (type == kind::released) {
-        const int count = data.value("count", 1);
-        return count == 1 ? fmt::format("runner: released gate {}", event)
-                          : fmt::format("runner: released gate {} x{}", event, count);
-    }
-    json extra = data;
-    extra.erase("from");
-    extra.erase("event");
-    if (extra.empty()) return fmt::format("{}: {}", from, event);
-    return fmt::format("{}: {} {}", from, event, extra.dump());
-}
-
 session::session(std::string driver_command) : command_(std::move(driver_command)) {
     fifos_ = std::make_unique<fifo_dir>();
-    driver_ = std::make_unique<driver_process>(command_, driver_environment(*fifos_));
-    make_nonblocking(driver_->replies().get());
-    make_nonblocking(driver_->console_out().get());
-    make_nonblocking(driver_->console_err().get());
+    const bool forked_case = uses_case_server(command_);
+    {
+        const phase_scope starting(phase::driver_start);
+        driver_ = launch_driver(command_, *fifos_);
+    }
+    pump_ = std::make_unique<channel_pump>(
+        *driver_, fifos_->trace_fd(), [this](const std::string& line) { on_reply_line(line); },
+        [this](const std::string& line) { on_trace_line(line); });
+    const phase_scope greeting(phase::handshake);
     read_hello();
+    if (forked_case) {
+        check_fresh_case();
+    } else {
+        note_serves_cases(command_, hello_.protocol >= 2 && hello_.supports("cases"));
+    }
+}
+
+// A case parent must start as the program would on its own: a child already running means the
+// case server did work of its own, or handed on something of an earlier case.
+void session::check_fresh_case() const {
+    std::vector<std::string> children;
+    const std::string tasks = fmt::format("/proc/{}/task", driver_->pid());
+    std::error_code ignored;
+    for (const auto& task : std::filesystem::directory_iterator(tasks, ignored)) {
+        std::ifstream list(task.path() / "children");
+        for (std::string child; list >> child;) children.push_back(child);
+    }
+    if (!children.empty()) {
+        throw driver_error(fmt::format(
+            "{} forked a case parent that has children at its handshake (pids {}): a case must "
+            "start with none (spec/protocol.md, \"Cases\")",
+            driver_name(), fmt::join(children, ", ")));
+    }
 }
 
 session::~session() {
@@ -147,14 +80,15 @@ std::string session::driver_name() const {
 
 void session::read_hello() {
     const auto deadline = deadline_after(timeouts::reply());
-    pump_until(deadline,
-               [&] { return hello_line_.has_value() || driver_exited_ || replies_closed_; });
+    pump_until(deadline, [&] {
+        return hello_line_.has_value() || pump_->driver_exited() || pump_->replies_closed();
+    });
     if (!hello_line_) {
-        if (driver_exited_ || replies_closed_) {
+        if (pump_->driver_exited() || pump_->replies_closed()) {
             const std::string why = why_it_stopped();
             throw driver_error(
                 fmt::format("{} {} before sending its handshake on fd 4; its stderr:\n{}",
-                            driver_name(), why, indented(err_)));
+                            driver_name(), why, indented(pump_->err())));
         }
         throw driver_timeout(fmt::format("{} sent no handshake on fd 4 within {:.1f}s",
                                          driver_name(), timeouts::reply().count()));
@@ -165,11 +99,11 @@ void session::read_hello() {
         hello = json::parse(line);
     } catch (const json::parse_error& error) {
         throw driver_error(fmt::format("{} sent a handshake that is not JSON: {}: {}",
-                                       driver_name(), quote(line), error.what()));
+                                       driver_name(), quoted_excerpt(line), error.what()));
     }
     const auto malformed = [&](const std::string& problem) {
         return driver_error(fmt::format("{} sent a malformed handshake {}: {}", driver_name(),
-                                        quote(line), problem));
+                                        quoted_excerpt(line), problem));
     };
     if (!hello.is_object() || hello.value("hello", json()) != "startjoin") {
         throw malformed("it must be an object with \"hello\": \"startjoin\"");
@@ -177,11 +111,13 @@ void session::read_hello() {
     if (!hello.contains("protocol") || !hello["protocol"].is_number_integer()) {
         throw malformed("\"protocol\" must be an integer");
     }
-    if (hello["protocol"].get<int>() != protocol::version) {
-        throw driver_error(fmt::format("{} speaks protocol {}; this runner speaks protocol {}",
-                                       driver_name(), hello["protocol"].get<int>(),
+    const int version = hello["protocol"].get<int>();
+    if (version < protocol::oldest_version || version > protocol::version) {
+        throw driver_error(fmt::format("{} speaks protocol {}; this runner speaks protocols {} to {}",
+                                       driver_name(), version, protocol::oldest_version,
                                        protocol::version));
     }
+    hello_.protocol = version;
     for (const char* field : {"implementation", "version", "profile"}) {
         if (!hello.contains(field) || !hello[field].is_string()) {
             throw malformed(fmt::format("\"{}\" must be a string", field));
@@ -199,56 +135,9 @@ void session::read_hello() {
         throw malformed("\"features\" must be an array of strings");
     }
     hello_.features = features.get<std::vector<std::string>>();
+    if (version < 2 && hello_.supports("cases"))
+        throw malformed("feature \"cases\" needs protocol 2");
     hello_received_ = true;
-}
-
-// The single poll loop of the session: every descriptor the driver writes to is drained here,
-// so a chatty child can never block on a full pipe while the runner waits for something else.
-bool session::pump_until(clock::time_point deadline, const std::function<bool()>& done) {
-    while (!done()) {
-        std::vector<pollfd> watched;
-        const auto watch = [&](int fd) {
-            if (fd >= 0) watched.push_back({fd, POLLIN, 0});
-        };
-        watch(replies_closed_ ? -1 : driver_->replies().get());
-        watch(driver_->console_out().get());
-        watch(driver_->console_err().get());
-        watch(fifos_->trace_fd());
-        watch(driver_exited_ ? -1 : driver_->pidfd());
-
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-        if (left.count() <= 0) return false;
-        const int ready = ::poll(watched.data(), watched.size(), static_cast<int>(left.count()));
-        if (ready < 0) {
-            if (errno == EINTR) continue;
-            throw_errno("poll");
-        }
-        // Console and trace first: a reply must find every event written before it recorded.
-        read_console(driver_->console_out(), out_);
-        read_console(driver_->console_err(), err_);
-        read_trace();
-        read_replies();
-        if (!driver_exited_ && driver_->exit_status()) {
-            driver_exited_ = true;
-            read_replies();  // whatever it wrote before exiting still counts
-        }
-    }
-    return true;
-}
-
-void session::read_console(unique_fd& fd, std::string& into) {
-    if (fd && !read_available(fd.get(), into)) fd.reset();  // end of file: every writer is gone
-}
-
-void session::read_trace() {
-    read_available(fifos_->trace_fd(), trace_buffer_);
-    take_lines(trace_buffer_, [&](const std::string& line) { on_trace_line(line); });
-}
-
-void session::read_replies() {
-    if (replies_closed_) return;
-    if (!read_available(driver_->replies().get(), reply_buffer_)) replies_closed_ = true;
-    take_lines(reply_buffer_, [&](const std::string& line) { on_reply_line(line); });
 }
 
 void session::on_trace_line(const std::string& line) {
@@ -258,13 +147,13 @@ void session::on_trace_line(const std::string& line) {
     } catch (const json::parse_error& error) {
         throw driver_error(
             fmt::format("{}: a child or the parent wrote a trace line that is not JSON: {}: {}",
-                        driver_name(), quote(line), error.what()));
+                        driver_name(), quoted_excerpt(line), error.what()));
     }
     if (!event.is_object() || !event.contains("from") || !event["from"].is_string() ||
         !event.contains("event") || !event["event"].is_string()) {
         throw driver_error(fmt::format(
             "{}: malformed trace line {}: it needs string fields \"from\" and \"event\"",
-            driver_name(), quote(line)));
+            driver_name(), quoted_excerpt(line)));
     }
     history_.push_back({history_entry::kind::trace, event["from"], event["event"], event});
 }
@@ -279,11 +168,11 @@ void session::on_reply_line(const std::string& line) {
         message = json::parse(line);
     } catch (const json::parse_error& error) {
         throw driver_error(fmt::format("{} sent a reply that is not JSON on fd 4: {}: {}",
-                                       driver_name(), quote(line), error.what()));
+                                       driver_name(), quoted_excerpt(line), error.what()));
     }
     const auto malformed = [&](const std::string& problem) {
         return driver_error(fmt::format("{} sent a malformed reply on fd 4: {}: {}", driver_name(),
-                                        quote(line), problem));
+                                        quoted_excerpt(line), problem));
     };
     if (!message.is_object()) throw malformed("a reply must be a JSON object");
     if (!message.contains("id") || !message["id"].is_number_unsigned()) {
@@ -322,9 +211,9 @@ void session::on_reply_line(const std::string& line) {
 std::string session::why_it_stopped() {
     // A dying driver's fd 4 reaches end of file just before its pidfd reports the exit; wait
     // for the exit so the message gives the real cause (a crash, an exit status).
-    if (!driver_exited_)
-        pump_until(deadline_after(timeouts::exit()), [&] { return driver_exited_; });
-    if (driver_exited_) return describe_wait_status(*driver_->exit_status());
+    if (!pump_->driver_exited())
+        pump_until(deadline_after(timeouts::exit()), [&] { return pump_->driver_exited(); });
+    if (pump_->driver_exited()) return describe_wait_status(*driver_->exit_status());
     return "closed fd 4 but kept running";
 }
 
@@ -359,29 +248,44 @@ std::uint64_t session::send(json request) {
     return id;
 }
 
-std::optional<reply> session::await_within(std::uint64_t id, seconds window) {
-    const auto deadline = deadline_after(window);
-    pump_until(deadline,
-               [&] { return replies_.contains(id) || driver_exited_ || replies_closed_; });
+std::optional<reply> session::await_until(std::uint64_t id, clock::time_point deadline,
+                                          int child_pidfd, seconds after_end) {
+    const auto settled = [&] {
+        return replies_.contains(id) || pump_->driver_exited() || pump_->replies_closed();
+    };
+    pump_->watch_also(child_pidfd);
+    pump_until(deadline, [&] { return settled() || pump_->watched_ready_at().has_value(); });
+    if (const auto ended = pump_->watched_ready_at(); ended && !settled()) {
+        pump_until(std::min(deadline, *ended + std::chrono::duration_cast<clock::duration>(after_end)),
+                   settled);
+    }
+    child_end_seen_ = pump_->watched_ready_at();
+    pump_->watch_also(-1);
     if (const auto found = replies_.find(id); found != replies_.end()) {
         reply answer = std::move(found->second);
         replies_.erase(found);
         return answer;
     }
-    if (driver_exited_ || replies_closed_) {
+    if (pump_->driver_exited() || pump_->replies_closed()) {
         const std::string why = why_it_stopped();
         const std::string message =
             fmt::format("{} {} while the runner waited for the reply to {}; its stderr:\n{}",
-                        driver_name(), why, describe(id), indented(err_));
+                        driver_name(), why, describe(id), indented(pump_->err()));
         // A driver that dies mid-conversation is a crash of what it runs; one that only closes
         // its reply channel broke the protocol.
-        if (driver_exited_) throw driver_crash(message);
+        if (pump_->driver_exited()) throw driver_crash(message);
         throw driver_error(message);
     }
     return std::nullopt;
 }
 
+std::optional<reply> session::reply_within_window(std::uint64_t id, seconds window) {
+    const phase_scope watching(phase::windows);
+    return await_within(id, window);
+}
+
 reply session::await(std::uint64_t id) {
+    const phase_scope waiting(phase::commands);
     if (auto answer = await_within(id, timeouts::reply())) return std::move(*answer);
     throw driver_timeout(fmt::format("{} did not answer {} within {:.1f}s: the operation hangs\n{}",
                                      driver_name(), describe(id), timeouts::reply().count(),
@@ -476,6 +380,7 @@ void session::release(const std::string& gate, int count) {
 
 bool session::finish(const std::string& held_gate) {
     if (torn_down_) return false;
+    const phase_scope ending(phase::teardown);
     const reply answer = call({{"op", "shutdown"}});
     if (!answer.ok) {
         throw driver_error(fmt::format("{} refused shutdown: {}: {}", driver_name(),
@@ -483,11 +388,13 @@ bool session::finish(const std::string& held_gate) {
     }
     bool ended_while_held = false;
     if (!held_gate.empty()) {
+        const phase_scope watching(phase::windows);
         ended_while_held = pump_until(deadline_after(timeouts::observation_window()),
-                                      [&] { return driver_exited_; });
+                                      [&] { return pump_->driver_exited(); });
         release(held_gate);
     }
-    const bool ended = pump_until(deadline_after(timeouts::exit()), [&] { return driver_exited_; });
+    const bool ended =
+        pump_until(deadline_after(timeouts::exit()), [&] { return pump_->driver_exited(); });
     if (ended) survivors_ = living_children(deadline_after(timeouts::observation_window()));
     kill_all();
     if (!ended) {
@@ -501,30 +408,20 @@ bool session::finish(const std::string& held_gate) {
 void session::kill_all() {
     if (torn_down_) return;
     torn_down_ = true;
+    const phase_scope ending(phase::teardown);
     driver_->kill_and_reap();
     driver_status_ = driver_->exit_status();
-    const auto deadline = deadline_after(timeouts::exit());
-    const std::vector<std::string> stuck = reap_all_children(deadline);
-    // Every writer is dead now, so the pipes reach end of file; collect the last output.
-    pump_until(deadline, [&] { return !driver_->console_out() && !driver_->console_err(); });
-    read_trace();
+    const std::vector<std::string> stuck = reap_all_children(deadline_after(timeouts::exit()));
+    // Every writer is dead now, so what the channels hold is all there will be.
+    pump_->drain();
     if (!stuck.empty()) {
         throw std::runtime_error(fmt::format("could not reap every process of {}: {}",
                                              driver_name(), fmt::join(stuck, "; ")));
     }
 }
 
-std::optional<std::size_t> session::find_event(const std::string& from,
-                                               const std::string& event) const {
-    for (std::size_t i = 0; i < history_.size(); ++i) {
-        const history_entry& entry = history_[i];
-        if (entry.type == history_entry::kind::trace && entry.from == from && entry.event == event)
-            return i;
-    }
-    return std::nullopt;
-}
-
 std::size_t session::wait_for_event(const std::string& from, const std::string& event) {
+    const phase_scope waiting(phase::events);
     pump_until(deadline_after(timeouts::reply()),
                [&] { return find_event(from, event).has_value(); });
     if (const auto found = find_event(from, event)) return *found;
@@ -532,22 +429,11 @@ std::size_t session::wait_for_event(const std::string& from, const std::string& 
                                      timeouts::reply().count(), transcript()));
 }
 
-std::optional<std::size_t> session::find_return(const std::string& operation) const {
-    for (std::size_t i = 0; i < history_.size(); ++i) {
-        const history_entry& entry = history_[i];
-        if (entry.type == history_entry::kind::returned && entry.event == operation) return i;
-    }
-    return std::nullopt;
-}
-
 std::string session::transcript() const {
     std::string text = fmt::format("  {}\n  history, in arrival order:\n", driver_name());
-    if (history_.empty()) text += "    (nothing)\n";
-    for (std::size_t i = 0; i < history_.size(); ++i) {
-        text += fmt::format("    {:>2}. {}\n", i + 1, history_[i].describe());
-    }
-    text += "  captured stdout:\n" + indented(out_);
-    text += "  captured stderr:\n" + indented(err_);
+    text += describe_history(history_);
+    text += "  captured stdout:\n" + indented(pump_->out());
+    text += "  captured stderr:\n" + indented(pump_->err());
     return text;
 }
 

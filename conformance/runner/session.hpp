@@ -1,5 +1,6 @@
-// One conversation with a driver, from its launch to the reaping of its last descendant:
-// requests and replies, the captured console, trace events and gates (spec/protocol.md).
+// One conversation with a driver, from its launch to the reaping of its last descendant: the
+// handshake, requests and their replies, gates, and the end of the program (spec/protocol.md).
+// The channels are read by channel_pump; what happened is recorded in history.hpp's entries.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "channel_pump.hpp"
 #include "driver_process.hpp"
 #include "fifo_dir.hpp"
+#include "history.hpp"
 #include "startjoin/protocol/script.hpp"
 #include "timeouts.hpp"
 
@@ -20,6 +23,7 @@ namespace startjoin::conformance {
 
 /// What the driver said about itself in its handshake.
 struct hello_info {
+    int protocol = 1;
     std::string implementation;
     std::string version;
     std::string profile;
@@ -35,18 +39,6 @@ struct reply {
     std::string error_message;
 };
 
-/// One recorded event, in arrival order: a trace event from the parent or a child, the
-/// return of a parent operation (recorded when its reply arrives, after every trace event
-/// written before it), or the runner's release of a gate (recorded once its bytes are written).
-struct history_entry {
-    enum class kind { trace, returned, released } type;
-    std::string from;   ///< "parent" or a process handle; "runner" for a release
-    std::string event;  ///< trace: the event name; returned: "join(p1)", "start(p1)", ...;
-                        ///< released: the gate
-    nlohmann::json data;
-    std::string describe() const;
-};
-
 /// How session::create() makes a process object.
 struct create_options {
     std::string handle;   ///< empty: the next of "p1", "p2", ...
@@ -55,8 +47,9 @@ struct create_options {
 
 class session {
   public:
-    /// Launches `/bin/sh -c driver_command` and reads its handshake. Throws driver_error
-    /// or driver_timeout when the driver does not introduce itself properly.
+    /// Launches `/bin/sh -c driver_command`, or forks a case from its case server
+    /// (driver_launcher.hpp), and reads the handshake. Throws driver_error or driver_timeout
+    /// when the driver does not introduce itself properly.
     explicit session(std::string driver_command);
     /// Kills the driver's process group and reaps every descendant.
     ~session();
@@ -91,7 +84,19 @@ class session {
     /// Waits for the reply to `id` until the reply deadline; throws driver_timeout after it.
     reply await(std::uint64_t id);
     /// Waits for the reply to `id` at most `window`; nullopt if it has not arrived by then.
-    std::optional<reply> await_within(std::uint64_t id, seconds window);
+    std::optional<reply> await_within(std::uint64_t id, seconds window) {
+        return await_until(id, deadline_after(window));
+    }
+    /// Watches for the reply to `id` during an observation window (spec, "Tolerances"): for a
+    /// reply that must not come yet. nullopt if none came.
+    std::optional<reply> reply_within_window(std::uint64_t id,
+                                             seconds window = timeouts::observation_window());
+    /// Waits for the reply to `id` until `deadline`; with `child_pidfd` (a pidfd of a child),
+    /// also no longer than `after_end` past the moment the runner sees that child end (then
+    /// child_end_seen() tells when). nullopt if the reply has not arrived by then.
+    std::optional<reply> await_until(std::uint64_t id, clock::time_point deadline,
+                                     int child_pidfd = -1, seconds after_end = seconds(0));
+    std::optional<clock::time_point> child_end_seen() const { return child_end_seen_; }
 
     /// Lets `count` waiters of `gate` go (the gate must appear in a created script).
     void release(const std::string& gate, int count = 1);
@@ -112,18 +117,22 @@ class session {
     std::optional<int> driver_status() const { return driver_status_; }
 
     /// The console so far (complete after finish()).
-    const std::string& captured_stdout() const { return out_; }
-    const std::string& captured_stderr() const { return err_; }
+    const std::string& captured_stdout() const { return pump_->out(); }
+    const std::string& captured_stderr() const { return pump_->err(); }
     const std::vector<history_entry>& history() const { return history_; }
     /// The script of every process object create() made, by handle.
     const std::map<std::string, protocol::script>& scripts() const { return scripts_; }
     /// Position of the first trace event `event` from `from` in history(), if any.
-    std::optional<std::size_t> find_event(const std::string& from, const std::string& event) const;
+    std::optional<std::size_t> find_event(const std::string& from, const std::string& event) const {
+        return conformance::find_event(history_, from, event);
+    }
     /// Waits until `from` has recorded `event` (a child reaching a step), within the reply
     /// deadline; returns its position. Throws driver_timeout if it never comes.
     std::size_t wait_for_event(const std::string& from, const std::string& event);
     /// Position of the return of `operation` ("join(p1)") in history(), if any.
-    std::optional<std::size_t> find_return(const std::string& operation) const;
+    std::optional<std::size_t> find_return(const std::string& operation) const {
+        return conformance::find_return(history_, operation);
+    }
 
     /// Everything a reader needs to understand a failure: driver, history, console.
     std::string transcript() const;
@@ -135,10 +144,10 @@ class session {
         std::string line;
     };
 
-    bool pump_until(clock::time_point deadline, const std::function<bool()>& done);
-    void read_replies();
-    void read_console(unique_fd& fd, std::string& into);
-    void read_trace();
+    bool pump_until(clock::time_point deadline, const std::function<bool()>& done) {
+        return pump_->pump_until(deadline, done);
+    }
+    void check_fresh_case() const;
     void on_reply_line(const std::string& line);
     void on_trace_line(const std::string& line);
     void read_hello();
@@ -149,6 +158,7 @@ class session {
     std::string command_;
     std::unique_ptr<fifo_dir> fifos_;
     std::unique_ptr<driver_process> driver_;
+    std::unique_ptr<channel_pump> pump_;
     hello_info hello_;
     bool hello_received_ = false;
 
@@ -156,12 +166,9 @@ class session {
     int next_process_ = 1;
     std::map<std::uint64_t, pending_request> pending_;
     std::map<std::uint64_t, reply> replies_;
-    std::string reply_buffer_, trace_buffer_;
     std::optional<std::string> hello_line_;
-    bool replies_closed_ = false;
-    bool driver_exited_ = false;
+    std::optional<clock::time_point> child_end_seen_;
 
-    std::string out_, err_;
     std::vector<history_entry> history_;
     std::map<std::string, protocol::script> scripts_;
     std::optional<int> driver_status_;

@@ -9,6 +9,7 @@
 #include "errors.hpp"
 #include "observations.hpp"
 #include "pidfd.hpp"
+#include "profile.hpp"
 #include "unique_fd.hpp"
 
 namespace startjoin::conformance {
@@ -106,6 +107,7 @@ class executor {
                 fmt::format("{} was never started with a pid the runner could watch", end.process));
         }
         if (!found->second) return;  // it had ended and been reaped by the time it was watched
+        const phase_scope waiting(phase::events);
         pollfd exited{found->second.get(), POLLIN, 0};
         const auto deadline = deadline_after(timeouts::reply());
         for (;;) {
@@ -186,20 +188,17 @@ class executor {
   private:
     // join(timeout) is bounded by the spec's tolerance: while the child runs it must give up
     // by its timeout plus the tolerance ([join-timeout.expires]); when it must report true, the
-    // child has ended or is ending, so it must return within the tolerance whatever its
-    // timeout ([join-timeout.prompt]).
+    // child has ended or is ending, so it must return within the tolerance of that end whatever
+    // its timeout ([join-timeout.prompt]).
     reply timed_join(const kind::operation& operation) {
-        const double timeout = std::max(operation.request["timeout"].get<double>(), 0.0);
-        const bool must_terminate = operation.expected && !operation.expected->is_error &&
-                                    operation.expected->value == true;
-        const seconds bound =
-            timeouts::join_timeout_tolerance() + seconds(must_terminate ? 0.0 : timeout);
-        const auto id = driver_.send(operation.request);
-        if (auto answer = driver_.await_within(id, bound)) return std::move(*answer);
-        throw statement_failed(fmt::format(
-            "{} did not return within {:.2f}s ({}the tolerance of {:.2f}s)",
-            call_text(operation.request), bound.count(), must_terminate ? "" : "its timeout plus ",
-            timeouts::join_timeout_tolerance().count()));
+        const bool must_end = operation.expected && !operation.expected->is_error &&
+                              operation.expected->value == true;
+        const join_timing seen =
+            join_with_timeout(driver_, operation.request["process"],
+                              operation.request["timeout"].get<double>(), must_end);
+        if (seen.answer) return std::move(*seen.answer);
+        throw statement_failed(fmt::format("{} did not return within {}",
+                                           call_text(operation.request), seen.bound));
     }
 
     // The runner's own pidfd on a child, opened as soon as start() returns: the child is then

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <thread>
 
+#include "case_server.hpp"
 #include "fd_io.hpp"
 #include "inspect.hpp"
 #include "startjoin/adapter/globals.hpp"
@@ -250,30 +251,68 @@ json answer(session& current, const std::string& line) {
     }
 }
 
+void send_hello(const implementation& impl, const serve_options& options) {
+    const description about = impl.describe();
+    std::vector<std::string> features = about.features;
+    if (options.protocol >= 2) features.push_back("cases");
+    const json hello = {{"hello", "startjoin"},
+                        {"protocol", options.protocol},
+                        {"implementation", about.implementation},
+                        {"version", about.version},
+                        {"profile", about.profile},
+                        {"features", features}};
+    detail::write_all(protocol::reply_fd, hello.dump() + "\n", "write of the handshake");
+}
+
+// Answers requests until shutdown or end of file, starting with `first` when there is one.
+void serve_requests(implementation& impl, detail::line_reader& requests,
+                    std::optional<std::string> first) {
+    session current(impl);
+    for (auto line = std::move(first); line; line = requests.next()) {
+        const json reply = answer(current, *line);
+        detail::write_all(protocol::reply_fd, reply.dump() + "\n", "write of a reply");
+        if (current.shutdown_requested()) break;
+    }
+}
+
 }  // namespace
 
-int serve(implementation& impl) {
-    const description about = impl.describe();
+int serve(implementation& impl, const serve_options& options) {
     try {
-        const json hello = {{"hello", "startjoin"},
-                            {"protocol", protocol::version},
-                            {"implementation", about.implementation},
-                            {"version", about.version},
-                            {"profile", about.profile},
-                            {"features", about.features}};
-        detail::write_all(protocol::reply_fd, hello.dump() + "\n", "write of the handshake");
-        session current(impl);
+        send_hello(impl, options);
         detail::line_reader requests(protocol::request_fd);
-        while (auto line = requests.next()) {
-            const json reply = answer(current, *line);
-            detail::write_all(protocol::reply_fd, reply.dump() + "\n", "write of a reply");
-            if (current.shutdown_requested()) break;
+        std::optional<std::string> first = requests.next();
+        if (first && options.protocol >= 2 && detail::is_case_request(*first)) {
+            if (!detail::serve_cases(requests, *first, options.before_case_fork)) return 0;
+            // A case parent: new channels on fds 3 and 4, and a driver's life from its handshake.
+            send_hello(impl, options);
+            detail::line_reader case_requests(protocol::request_fd);
+            serve_requests(impl, case_requests, case_requests.next());
+            return 0;
         }
+        serve_requests(impl, requests, std::move(first));
     } catch (const std::system_error& error) {
         std::cerr << "startjoin driver: protocol channel failed: " << error.what() << '\n';
         return 2;
     }
     return 0;
+}
+
+bool parse_serve_arguments(int argc, char** argv, serve_options& options) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string argument = argv[i];
+        if (argument == "--protocol" && i + 1 < argc) {
+            const std::string value = argv[++i];
+            if (value == "1" || value == "2") {
+                options.protocol = value[0] - '0';
+                continue;
+            }
+        }
+        std::cerr << "startjoin driver: unknown argument '" << argument
+                  << "' (usage: [--protocol 1|2])\n";
+        return false;
+    }
+    return true;
 }
 
 }  // namespace startjoin::adapter

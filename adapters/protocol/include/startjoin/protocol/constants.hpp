@@ -1,9 +1,11 @@
-// Fixed names of protocol v1 (spec/protocol.md), shared by the runner and the C++ drivers.
+// Fixed names of the protocol (spec/protocol.md), shared by the runner and the C++ drivers.
 #pragma once
 
 namespace startjoin::protocol {
 
-inline constexpr int version = 1;
+/// The newest protocol version (2 added case servers) and the oldest the runner still speaks.
+inline constexpr int version = 2;
+inline constexpr int oldest_version = 1;
 
 /// Requests travel runner -> driver on this descriptor, replies driver -> runner on the other.
 inline constexpr int request_fd = 3;
