@@ -23,6 +23,7 @@ serving loop sits behind `if __name__ == "__main__"`. Start-up imports only what
 needs (json, multiprocessing); the rest is imported where it is used.
 """
 
+import gc
 import json
 import multiprocessing
 import multiprocessing.process
@@ -674,6 +675,11 @@ def _fork_case_parent():
     for stream in (sys.stdout, sys.stderr):  # empty (the server prints nothing); a copy must
         if stream is not None:                # never print it again
             stream.flush()
+    # What the gc module's documentation asks of a process that forks without exec: the objects
+    # of start-up move to the permanent generation, so the collections of the case parent (the
+    # last one runs as it ends) do not write to every page it shares with the server.
+    if hasattr(gc, "freeze"):  # 3.7+
+        gc.freeze()
     read_end, write_end = os.pipe()  # non-inheritable (PEP 446)
     try:
         intermediate = os.fork()

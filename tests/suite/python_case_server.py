@@ -12,6 +12,7 @@ the first failed check (which it names), after killing and reaping whatever it s
 import argparse
 import ctypes
 import json
+import fcntl
 import os
 import select
 import signal
@@ -125,9 +126,19 @@ def parent_of(pid):
     return int(line[line.rfind(")") + 1:].split()[1])
 
 
+def as_driver(requests, replies):
+    """In the child before exec: its own process group, and `requests` and `replies` as fds 3
+    and 4 (copied above 9 first, so that neither is overwritten by the other's move)."""
+    os.setpgrp()
+    requests = fcntl.fcntl(requests, fcntl.F_DUPFD, 10)
+    replies = fcntl.fcntl(replies, fcntl.F_DUPFD, 10)
+    os.dup2(requests, 3)
+    os.dup2(replies, 4)
+
+
 class Driver(object):
     """The driver started as the runner starts it: /bin/sh -c, a new process group, stdin from
-    /dev/null, fds 3 and 4 pipes, the console in files (the server must leave them empty)."""
+    /dev/null, fds 3 and 4 pipes, the console in a file (the server must leave it empty)."""
 
     def __init__(self, python, method, workdir, extra=()):
         self.requests_read, self.requests = os.pipe()
@@ -138,13 +149,12 @@ class Driver(object):
         environment.pop("PYTHONUNBUFFERED", None)
         environment["STARTJOIN_TRACE"] = os.path.join(workdir, "trace")
         environment["STARTJOIN_GATES"] = os.path.join(workdir, "gates")
-        command = "exec %s %s --start-method %s %s 3<&%d 4>&%d" % (
-            python, DRIVER, method, " ".join(extra), self.requests_read, replies_write)
+        command = "exec %s %s --start-method %s %s" % (python, DRIVER, method, " ".join(extra))
         with open(self.console, "wb") as console:
             self.process = subprocess.Popen(
                 ["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, stdout=console,
-                stderr=console, env=environment, preexec_fn=os.setpgrp,
-                pass_fds=(self.requests_read, replies_write))
+                stderr=console, env=environment, pass_fds=(3, 4),
+                preexec_fn=lambda: as_driver(self.requests_read, replies_write))
         os.close(self.requests_read)
         os.close(replies_write)
         self.replies = Lines(self.replies_fd, "the driver's fd 4")
