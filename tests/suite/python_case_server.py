@@ -147,8 +147,9 @@ class Driver(object):
         self.console = os.path.join(workdir, "server-console")
         environment = dict(os.environ)
         environment.pop("PYTHONUNBUFFERED", None)
-        environment["STARTJOIN_TRACE"] = os.path.join(workdir, "trace")
-        environment["STARTJOIN_GATES"] = os.path.join(workdir, "gates")
+        # Paths that do not exist: a case parent traces through its case's environment only.
+        environment["STARTJOIN_TRACE"] = os.path.join(workdir, "no-such-trace")
+        environment["STARTJOIN_GATES"] = os.path.join(workdir, "no-such-gates")
         command = "exec %s %s --start-method %s %s" % (python, DRIVER, method, " ".join(extra))
         with open(self.console, "wb") as console:
             self.process = subprocess.Popen(
