@@ -19,8 +19,8 @@ Process.close() appeared in 3.7, so older interpreters do not declare `kill` and
 Layout: the target side (what a child runs), script validation, the parent side (one Session
 answering requests), the case server, and main(). The module is imported again in children under
 spawn and forkserver (as __mp_main__), so everything at module level is import-safe and the
-serving loop sits behind `if __name__ == "__main__"`. Start-up imports only what the handshake
-needs (json, multiprocessing); the rest is imported where it is used.
+serving loop sits behind `if __name__ == "__main__"`. Start-up imports json and multiprocessing
+and what the interpreter has loaded anyway; anything else is imported where it is used.
 """
 
 import gc
@@ -663,8 +663,12 @@ def _validate_case(request):
             raise ProtocolError("bad_request", "'%s' must be the path of a FIFO" % field)
     environment = request.get("environment")
     if not isinstance(environment, dict) or not all(
-            isinstance(value, str) for value in environment.values()):
+            isinstance(value, str) and "\0" not in value for value in environment.values()):
         raise ProtocolError("bad_request", "'environment' must be an object of strings")
+    for name in environment:
+        if not name or "=" in name or "\0" in name:
+            raise ProtocolError("bad_request", "'environment' names a variable %s, which cannot "
+                                "be set" % json.dumps(name))
 
 
 def _fork_case_parent():
@@ -680,7 +684,10 @@ def _fork_case_parent():
     # last one runs as it ends) do not write to every page it shares with the server.
     if hasattr(gc, "freeze"):  # 3.7+
         gc.freeze()
-    read_end, write_end = os.pipe()  # non-inheritable (PEP 446)
+    try:
+        read_end, write_end = os.pipe()  # non-inheritable (PEP 446)
+    except OSError as error:
+        raise ProtocolError("system", "pipe() failed: %s" % error)
     try:
         intermediate = os.fork()
     except OSError as error:
@@ -843,7 +850,7 @@ def parse_arguments(argv):
             break
         if argument == "--start-method":
             method = value
-        elif argument == "--protocol" and value in ("1", "2"):
+        elif argument == "--protocol" and value in [str(p) for p in PROTOCOLS]:
             protocol = int(value)
         else:
             method = None

@@ -296,6 +296,9 @@ def test_case_server(python, method, workdir):
         expect_error(server.request("print", text="leak"), "bad_request",
                      "print sent to the case server")
         expect_error(server.request("case", requests="r"), "bad_request", "an incomplete case")
+        expect_error(server.request("case", requests="r", replies="r", stdout="o", stderr="e",
+                                    environment={"A=B": "x"}),
+                     "bad_request", "a case whose environment names no variable")
 
         # Case 2: isolated from case 1.
         case = start_case(server, workdir, "case2", trace)
