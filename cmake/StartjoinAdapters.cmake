@@ -58,6 +58,14 @@ function(startjoin_add_adapter_tests manifest)
 
   string(REPLACE "@BUILD@" "${CMAKE_BINARY_DIR}" driver "${driver}")
   string(REPLACE "@SOURCE@" "${CMAKE_SOURCE_DIR}" driver "${driver}")
+  # An interpreter (python3, with-python 3.X) is resolved to its real executable once, here, so
+  # that no driver start pays for a shim (tools/lib/resolve-interpreter). Reconfigure after
+  # changing which python3 the PATH gives.
+  execute_process(COMMAND "${CMAKE_SOURCE_DIR}/tools/lib/resolve-interpreter" "${driver}"
+    OUTPUT_VARIABLE resolved RESULT_VARIABLE failed OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT failed AND NOT resolved STREQUAL "")
+    set(driver "${resolved}")
+  endif()
   set(arguments --driver "${driver}")
   # An adapter with known failures runs its properties with a fixed seed, so the failures its
   # expectations record reproduce exactly; one without explores a new seed on every run.

@@ -1,6 +1,11 @@
-"""startjoin driver for CPython's multiprocessing.Process (spec/protocol.md, protocol v1).
+"""startjoin driver for CPython's multiprocessing.Process (spec/protocol.md, protocol 2).
 
-    python3.X adapters/python/driver.py --start-method fork|spawn|forkserver
+    python3.X adapters/python/driver.py --start-method fork|spawn|forkserver [--protocol 1|2]
+
+Protocol 2 (the default) declares the feature `cases`: when the first request is `case`, the
+driver is a case server that forks a fresh case parent for every test case (spec/protocol.md,
+"Cases (protocol 2)"); otherwise it is an ordinary driver. `--protocol 1` makes it the protocol 1
+driver it used to be, so the suite can keep testing a driver that knows nothing of cases.
 
 The implementation under test is the multiprocessing of the interpreter that runs this file.
 The driver only translates: every operation is one call on a real multiprocessing.Process, and
@@ -12,20 +17,20 @@ What CPython lacks is left out of the handshake, never faked: Process.kill() and
 Process.close() appeared in 3.7, so older interpreters do not declare `kill` and `close`.
 
 Layout: the target side (what a child runs), script validation, the parent side (one Session
-answering requests), and main(). The module is imported again in children under spawn and
-forkserver (as __mp_main__), so everything at module level is import-safe and the serving loop
-sits behind `if __name__ == "__main__"`.
+answering requests), the case server, and main(). The module is imported again in children under
+spawn and forkserver (as __mp_main__), so everything at module level is import-safe and the
+serving loop sits behind `if __name__ == "__main__"`. Start-up imports json and multiprocessing
+and what the interpreter has loaded anyway; anything else is imported where it is used.
 """
 
+import gc
 import json
 import multiprocessing
 import multiprocessing.process
 import os
-import platform
 import re
 import signal
 import sys
-import threading
 import time
 
 REQUEST_FD = 3  # runner -> driver, one JSON request per line
@@ -33,6 +38,7 @@ REPLY_FD = 4  # driver -> runner, the handshake and one JSON reply per line
 TRACE_ENV = "STARTJOIN_TRACE"
 GATES_ENV = "STARTJOIN_GATES"
 START_METHODS = ("fork", "spawn", "forkserver")
+PROTOCOLS = (1, 2)
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 
 # The protocol's global variables (`set_global` / `report_global` steps and ops): a module
@@ -309,8 +315,9 @@ def _validate_step(step, index, features, path):
 # ---------------------------------------------------------------------------------------------
 
 
-def supported_features():
-    """The protocol features this interpreter's multiprocessing can back for real."""
+def supported_features(protocol):
+    """The protocol features this interpreter's multiprocessing can back for real, and, in
+    protocol 2, `cases`."""
     features = ["join_timeout", "terminate"]
     if hasattr(multiprocessing.process.BaseProcess, "kill"):  # 3.7+
         features.append("kill")
@@ -318,6 +325,8 @@ def supported_features():
         features.append("close")
     features += ["drop", "daemon", "name", "globals", "nest", "orphan", "exec", "count_fds",
                  "zombies", "join_threads"]
+    if protocol >= 2:
+        features.append("cases")
     return features
 
 
@@ -360,19 +369,20 @@ def implementation_error(error):
 
 
 class Session(object):
-    def __init__(self, method):
+    def __init__(self, method, protocol):
         self.method = method
+        self.protocol = protocol
         self.context = multiprocessing.get_context(method)
-        self.features = supported_features()
+        self.features = supported_features(protocol)
         self.processes = {}  # handle -> multiprocessing.Process
         self.shutdown_requested = False
 
     def hello(self):
-        version = platform.python_version()
+        version = sys.version.split()[0]  # what platform.python_version() says, without its import
         if not __debug__:
             version += " -O (asserts removed)"
         return {
-            "hello": "startjoin", "protocol": 1,
+            "hello": "startjoin", "protocol": self.protocol,
             "implementation": "cpython-multiprocessing-%s" % self.method,
             "version": version, "profile": "process", "features": self.features,
         }
@@ -444,6 +454,10 @@ class Session(object):
         if op == "shutdown":
             self.shutdown_requested = True
             return None
+        if op == "case" and "cases" in self.features:
+            raise ProtocolError("bad_request", "'case' is answered only as the first request, "
+                                "which makes the driver a case server; this one serves as an "
+                                "ordinary driver")
         if op in OP_FEATURES:
             self._require_feature(OP_FEATURES[op], "op '%s'" % op)
         if op == "set_global":
@@ -545,6 +559,8 @@ class Session(object):
         count = self._field(request, "threads")
         if not _is_int(count) or not 1 <= count <= 64:
             raise ProtocolError("bad_request", "'threads' must be an integer in 1..64")
+        import threading  # only here: the driver's start-up does not need it
+
         codes = [None] * count
         errors = [None] * count
         barrier = threading.Barrier(count)
@@ -618,27 +634,246 @@ def send(message):
         data = data[os.write(REPLY_FD, data):]
 
 
+# ---------------------------------------------------------------------------------------------
+# The case server (spec/protocol.md, "Cases (protocol 2)").
+# ---------------------------------------------------------------------------------------------
+
+CASE_PATHS = ("requests", "replies", "stdout", "stderr")
+
+
+def _parse(line):
+    """The request on `line` and its id; the request is None when the line is not a JSON object."""
+    try:
+        request = json.loads(line.decode("utf-8"))
+    except ValueError:
+        return None, None
+    if not isinstance(request, dict):
+        return None, None
+    return request, request.get("id")
+
+
+def _is_case(line):
+    request, _ = _parse(line)
+    return request is not None and request.get("op") == "case"
+
+
+def _validate_case(request):
+    for field in CASE_PATHS:
+        if not isinstance(request.get(field), str) or not request[field]:
+            raise ProtocolError("bad_request", "'%s' must be the path of a FIFO" % field)
+    environment = request.get("environment")
+    if not isinstance(environment, dict) or not all(
+            isinstance(value, str) and "\0" not in value for value in environment.values()):
+        raise ProtocolError("bad_request", "'environment' must be an object of strings")
+    for name in environment:
+        if not name or "=" in name or "\0" in name:
+            raise ProtocolError("bad_request", "'environment' names a variable %s, which cannot "
+                                "be set" % json.dumps(name))
+
+
+def _fork_case_parent():
+    """Forks the case parent through an intermediate process, as a fork server does. Returns
+    its pid in the server and 0 in the case parent; raises ProtocolError("system") in the
+    server when a fork failed. Nothing here wraps the forks in try/finally: the case parent
+    returns through this function into main(), and no cleanup of the server may run in it."""
+    for stream in (sys.stdout, sys.stderr):  # empty (the server prints nothing); a copy must
+        if stream is not None:                # never print it again
+            stream.flush()
+    # What the gc module's documentation asks of a process that forks without exec: the objects
+    # of start-up move to the permanent generation, so the collections of the case parent (the
+    # last one runs as it ends) do not write to every page it shares with the server.
+    if hasattr(gc, "freeze"):  # 3.7+
+        gc.freeze()
+    try:
+        read_end, write_end = os.pipe()  # non-inheritable (PEP 446)
+    except OSError as error:
+        raise ProtocolError("system", "pipe() failed: %s" % error)
+    try:
+        intermediate = os.fork()
+    except OSError as error:
+        os.close(read_end)
+        os.close(write_end)
+        raise ProtocolError("system", "fork of the intermediate process failed: %s" % error)
+    if intermediate == 0:
+        try:
+            pid = os.fork()
+        except BaseException:
+            os._exit(1)
+        if pid == 0:  # the case parent: it owes the server nothing
+            os.close(read_end)
+            os.close(write_end)
+            return 0
+        code = 1
+        try:
+            try:
+                os.setpgid(pid, pid)  # the case parent does it too: either order works
+            except OSError:
+                pass  # it may have ended already
+            os.close(read_end)
+            os.write(write_end, ("%d\n" % pid).encode("ascii"))  # a few bytes: one write
+            code = 0
+        finally:
+            os._exit(code)  # never back into the server's code
+    # The server. The case parent holds a copy of the write end until its first step, so the
+    # pid is read up to its newline, not up to end of file.
+    os.close(write_end)
+    data = b""
+    try:
+        while not data.endswith(b"\n"):
+            block = os.read(read_end, 64)
+            if not block:
+                break
+            data += block
+    finally:
+        os.close(read_end)
+    _, status = os.waitpid(intermediate, 0)
+    if status != 0 or not data.endswith(b"\n"):
+        raise ProtocolError("system", "fork of the case parent failed (intermediate process "
+                            "wait status %d)" % status)
+    return int(data)
+
+
+def serve_cases(requests, line):
+    """The case server's loop, from its first request (a `case`) on. Answers only `case` and
+    `shutdown`; anything else is bad_request and is not run. Returns None when the server ends;
+    in a case parent, returns its `case` request. The server never prints and never creates a
+    process object: each case parent starts from the program as it was after start-up."""
+    while line is not None:
+        request, request_id = _parse(line)
+        op = request.get("op") if request is not None else None
+        if op == "shutdown":
+            send({"id": request_id, "ok": True})
+            return None
+        if op == "case":
+            try:
+                _validate_case(request)
+                pid = _fork_case_parent()
+            except ProtocolError as error:
+                reply = Session._error(request_id, error.kind, error.message)
+            else:
+                if pid == 0:
+                    return request
+                reply = {"id": request_id, "ok": True, "value": {"pid": pid}}
+        elif request is None:
+            reply = Session._error(None, "bad_request", "request is not a JSON object")
+        else:
+            reply = Session._error(request_id, "bad_request", "a case server answers only "
+                                   "'case' and 'shutdown', not %s" % json.dumps(op))
+        send(reply)
+        line = requests.next_line()
+    return None  # end of file: the runner is gone
+
+
+def _signal_dispositions():
+    """What this program's signals are set to: the handler of each one Python can read (None
+    where it cannot: a handler set outside Python), and the mask."""
+    numbers = signal.valid_signals() if hasattr(signal, "valid_signals") else range(1, signal.NSIG)
+    handlers = {}
+    for number in numbers:
+        if number in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        try:
+            handler = signal.getsignal(number)
+        except (OSError, ValueError, RuntimeError):
+            continue
+        if handler is not None:
+            handlers[number] = handler
+    return handlers, signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+def _restore_signal_dispositions(dispositions):
+    """Puts back the dispositions the server had at start-up. For a Python program the default
+    is what the interpreter installs at start-up (SIGINT raises KeyboardInterrupt, SIGPIPE is
+    ignored), not SIG_DFL: a case parent behaves as the same program freshly started."""
+    handlers, mask = dispositions
+    for number, handler in handlers.items():
+        if signal.getsignal(number) is not handler:
+            try:
+                signal.signal(number, handler)
+            except (OSError, ValueError, RuntimeError):
+                pass
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _install(path, flags, target, inheritable):
+    """Opens `path` as descriptor `target`, replacing what the server had there."""
+    fd = os.open(path, flags | os.O_CLOEXEC)
+    if fd == target:
+        os.set_inheritable(fd, inheritable)
+    else:
+        os.dup2(fd, target, inheritable=inheritable)
+        os.close(fd)
+
+
+def enter_case(case, dispositions):
+    """The case parent's first steps (spec/protocol.md, "Cases (protocol 2)"); then main() runs
+    it as an ordinary driver, handshake first."""
+    os.setpgid(0, 0)
+    # fds 3 and 4 stay non-inheritable, as in main(): neither exec'd programs nor spawn's
+    # interpreter get them. The console (fds 1 and 2) is inherited by every child.
+    _install(case["requests"], os.O_RDONLY, REQUEST_FD, False)
+    _install(case["replies"], os.O_WRONLY, REPLY_FD, False)
+    _install(case["stdout"], os.O_WRONLY, 1, True)
+    _install(case["stderr"], os.O_WRONLY, 2, True)
+    # Python chose each stream's line buffering at start-up from isatty(): choose again for
+    # the case's own descriptors (it differs only when the server ran on a terminal).
+    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+        wanted = os.isatty(fd) or (fd == 2 and sys.version_info >= (3, 9))
+        if stream is not None and hasattr(stream, "reconfigure") and \
+                stream.line_buffering != wanted:
+            stream.reconfigure(line_buffering=wanted)
+    for name, value in case["environment"].items():
+        os.environ[name] = value
+    _restore_signal_dispositions(dispositions)
+    # multiprocessing drew the program's authentication key at import, in the server: a fresh
+    # program would have its own, so every case parent draws one.
+    multiprocessing.current_process().authkey = os.urandom(32)
+
+
+# ---------------------------------------------------------------------------------------------
+# main()
+# ---------------------------------------------------------------------------------------------
+
+
 def parse_arguments(argv):
     method = None
+    protocol = 2
     rest = list(argv)
     while rest:
         argument = rest.pop(0)
-        if argument == "--start-method" and rest:
-            method = rest.pop(0)
-        elif argument.startswith("--start-method="):
-            method = argument.split("=", 1)[1]
+        if "=" in argument:
+            argument, value = argument.split("=", 1)
+        elif rest:
+            value = rest.pop(0)
+        else:
+            method = None
+            break
+        if argument == "--start-method":
+            method = value
+        elif argument == "--protocol" and value in [str(p) for p in PROTOCOLS]:
+            protocol = int(value)
         else:
             method = None
             break
     if method not in START_METHODS:
-        sys.stderr.write("usage: %s --start-method fork|spawn|forkserver\n" % sys.argv[0])
+        sys.stderr.write("usage: %s --start-method fork|spawn|forkserver [--protocol 1|2]\n"
+                         % sys.argv[0])
         sys.exit(2)
-    return method
+    return method, protocol
+
+
+def serve(session, requests, line):
+    """Answers requests, from `line` on, until shutdown or end of file on fd 3."""
+    while line is not None:
+        send(session.answer(line))
+        if session.shutdown_requested:
+            return
+        line = requests.next_line()
 
 
 def main(argv):
     global _holds_protocol_channels
-    method = parse_arguments(argv)
+    method, protocol = parse_arguments(argv)
     if method not in multiprocessing.get_all_start_methods():
         sys.stderr.write("startjoin driver: start method %s is not available here\n" % method)
         return 2
@@ -647,14 +882,21 @@ def main(argv):
     for fd in (REQUEST_FD, REPLY_FD):
         os.set_inheritable(fd, False)
     _holds_protocol_channels = True
-    session = Session(method)
-    send(session.hello())
-    requests = LineReader(REQUEST_FD)
-    while not session.shutdown_requested:
+    while True:
+        session = Session(method, protocol)
+        send(session.hello())
+        requests = LineReader(REQUEST_FD)
         line = requests.next_line()
-        if line is None:
-            break  # fd 3 closed: end as for shutdown
-        send(session.answer(line))
+        if protocol < 2 or line is None or not _is_case(line):
+            serve(session, requests, line)
+            break
+        # A case server from here on. Each case parent comes back out of serve_cases() with
+        # its case and goes round again: a fresh Session, its handshake on the case's fd 4.
+        dispositions = _signal_dispositions()
+        case = serve_cases(requests, line)
+        if case is None:
+            break
+        enter_case(case, dispositions)
     # Ending normally, as a program whose main code finishes: multiprocessing's atexit handler
     # terminates daemon children and joins the others, then Python flushes sys.stdout.
     return 0
