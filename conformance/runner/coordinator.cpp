@@ -468,9 +468,14 @@ int run_coordinated(const options& parsed, const std::vector<std::string>& tests
             const auto& counts = statuses[test];
             if (counts.size() <= 1) continue;
             ++changed;
+            // The most frequent status first: "PASS x19, FAIL x1".
+            std::vector<std::pair<std::string, int>> sorted(counts.begin(), counts.end());
+            std::stable_sort(sorted.begin(), sorted.end(),
+                             [](const auto& a, const auto& b) { return a.second > b.second; });
             std::vector<std::string> parts;
-            for (const auto& [status, runs] : counts)
+            for (const auto& [status, runs] : sorted) {
                 parts.push_back(fmt::format("{} x{}", status, runs));
+            }
             fmt::print("  {}: {}\n", test, fmt::join(parts, ", "));
             changes[test] = counts;
         }
