@@ -128,7 +128,12 @@ int main(int argc, char** argv) {
     std::vector<std::string> tests;
     std::vector<std::vector<std::string>> batches;
     if (!parsed.worker && (parsed.jobs > 1 || parsed.repeat > 1)) {
-        tests = selected_tests(parsed);
+        try {
+            tests = selected_tests(parsed);
+        } catch (const std::exception& error) {
+            fmt::print(stderr, "startjoin-conformance: cannot list the tests: {}\n", error.what());
+            return 2;
+        }
         batches = batches_of(tests);
     }
 
@@ -150,5 +155,11 @@ int main(int argc, char** argv) {
                             (parsed.repeat > 1 || (parsed.jobs > 1 && batches.size() > 1));
     if (!in_workers) return run_here(parsed, std::move(expected));
     use_expectations(std::move(expected));
-    return run_coordinated(parsed, tests, batches);
+    try {
+        return run_coordinated(parsed, tests, batches);
+    } catch (const std::exception& error) {
+        // The workers could not be started or watched: no verdict at all, not a partial one.
+        fmt::print(stderr, "startjoin-conformance: cannot run the workers: {}\n", error.what());
+        return 2;
+    }
 }
