@@ -9,6 +9,7 @@
 
 #include "clauses.hpp"
 #include "fixture.hpp"
+#include "profile_report.hpp"
 #include "startjoin/protocol/constants.hpp"
 
 namespace startjoin::conformance {
@@ -17,6 +18,27 @@ namespace {
 std::optional<hello_info>& last_driver() {
     static std::optional<hello_info> hello;
     return hello;
+}
+
+int count(const std::map<std::string, int>& totals, const char* status) {
+    const auto found = totals.find(status);
+    return found == totals.end() ? 0 : found->second;
+}
+
+// "84 passed, 3 expected failures, 2 skipped": every status that occurred, so that the numbers
+// add up to the number of tests (gtest's own totals did not: they count XFAIL as failed).
+std::string test_totals_text(const std::map<std::string, int>& totals) {
+    std::string text = fmt::format("{} passed", count(totals, "PASS"));
+    for (const auto& [status, words] : {std::pair{"FAIL", "failed"},
+                                        {"TIMEOUT", "timed out"},
+                                        {"CRASH", "crashed"},
+                                        {"BROKEN", "broken"},
+                                        {"XPASS", "passed unexpectedly"},
+                                        {"XFAIL", "expected failures"},
+                                        {"SKIP", "skipped"}}) {
+        if (const int number = count(totals, status)) text += fmt::format(", {} {}", number, words);
+    }
+    return text;
 }
 
 // The errors of errors.hpp carry their status as a marker in the message; the most telling one
@@ -87,10 +109,72 @@ bool is_failure(const std::string& status) {
            status == "XPASS";
 }
 
+int exit_status_of(const std::vector<test_outcome>& outcomes) {
+    for (const test_outcome& outcome : outcomes) {
+        if (is_failure(outcome.status)) return 1;
+    }
+    return 0;
+}
+
 void note_driver(const hello_info& hello) { last_driver() = hello; }
+const std::optional<hello_info>& noted_driver() { return last_driver(); }
+
+nlohmann::json to_json(const test_outcome& outcome) {
+    nlohmann::json entry = {{"name", outcome.name},
+                            {"clauses", outcome.clauses},
+                            {"status", outcome.status},
+                            {"message", outcome.message}};
+    if (!outcome.profile.is_null()) entry["profile"] = outcome.profile;
+    return entry;
+}
+
+test_outcome test_outcome_from_json(const nlohmann::json& entry) {
+    return {entry.at("name").get<std::string>(),
+            entry.at("clauses").get<std::vector<std::string>>(),
+            entry.at("status").get<std::string>(), entry.at("message").get<std::string>(),
+            entry.value("profile", nlohmann::json())};
+}
+
+nlohmann::json to_json(const hello_info& hello) {
+    return {{"implementation", hello.implementation},
+            {"version", hello.version},
+            {"protocol", hello.protocol},
+            {"profile", hello.profile},
+            {"features", hello.features}};
+}
+
+hello_info hello_from_json(const nlohmann::json& entry) {
+    hello_info hello;
+    hello.implementation = entry.value("implementation", std::string());
+    hello.version = entry.value("version", std::string());
+    hello.protocol = entry.value("protocol", 1);
+    hello.profile = entry.value("profile", std::string());
+    hello.features = entry.value("features", std::vector<std::string>());
+    return hello;
+}
+
+report_listener::report_listener(std::optional<std::string> json_path, expectations expected,
+                                 bool worker)
+    : json_path_(std::move(json_path)), expected_(std::move(expected)), worker_(worker) {
+    // A worker's file starts empty, so that what it holds is what this process wrote.
+    if (worker_ && json_path_) std::ofstream(*json_path_, std::ios::trunc);
+}
+
+void report_listener::append_line(const nlohmann::json& line) {
+    std::ofstream file(*json_path_, std::ios::app);
+    file << line.dump() << '\n';
+    file.flush();
+    if (!file) {
+        fmt::print(stderr, "startjoin-conformance: cannot write the report to {}\n", *json_path_);
+        std::exit(2);
+    }
+}
+
+void report_listener::OnTestStart(const ::testing::TestInfo&) { reset_phase_times(); }
 
 void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
     test_outcome outcome;
+    outcome.profile = profile_to_json(current_phase_times());
     outcome.name = std::string(info.test_suite_name()) + "." + info.name();
     if (const auto found = clauses_by_test().find(outcome.name); found != clauses_by_test().end()) {
         outcome.clauses = found->second;
@@ -103,96 +187,230 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
                    expected_.find(outcome.name, outcome.clauses)) {
         outcome.status = apply_expectation(*expectation, outcome.status, outcome.message);
     }
+    if (worker_ && json_path_) {
+        if (!driver_written_ && last_driver()) {
+            append_line({{"driver", to_json(*last_driver())}});
+            driver_written_ = true;
+        }
+        append_line({{"test", to_json(outcome)}});
+    }
     outcomes_.push_back(std::move(outcome));
 }
 
-int report_listener::exit_status() const {
-    for (const test_outcome& outcome : outcomes_) {
-        if (is_failure(outcome.status)) return 1;
-    }
-    return 0;
+void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
+    if (worker_) return;  // the coordinator prints the run's summary
+    print_summary(outcomes_, last_driver());
+    if (json_path_) write_report(*json_path_, outcomes_, last_driver());
 }
 
-void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
-    std::map<std::string, std::vector<const test_outcome*>> by_clause;
-    for (const test_outcome& outcome : outcomes_) {
-        for (const std::string& clause : outcome.clauses) by_clause[clause].push_back(&outcome);
-    }
-    // Every clause of the spec, in its order, then any clause a test cites that the spec lacks
-    // (the traceability test fails on those).
+namespace {
+
+// The clauses in the summary's order: every clause of the spec, in its order, then any clause a
+// test cites that the spec lacks (the traceability test fails on those).
+std::vector<std::string> clause_order(
+    const std::map<std::string, std::vector<const test_outcome*>>& by_clause) {
     std::vector<std::string> order;
     for (const spec_clause& clause : current_spec().clauses) order.push_back(clause.id);
     for (const auto& [clause, tests] : by_clause) {
         if (current_spec().find(clause) == nullptr) order.push_back(clause);
     }
+    return order;
+}
 
-    const auto& hello = last_driver();
+std::map<std::string, std::vector<const test_outcome*>> tests_by_clause(
+    const std::vector<test_outcome>& outcomes) {
+    std::map<std::string, std::vector<const test_outcome*>> by_clause;
+    for (const test_outcome& outcome : outcomes) {
+        for (const std::string& clause : outcome.clauses) by_clause[clause].push_back(&outcome);
+    }
+    return by_clause;
+}
+
+struct clause_verdict {
+    std::string status;
+    int passed = 0;
+    std::size_t tests = 0;
+    std::string reason;  // why it was skipped
+    nlohmann::json names = nlohmann::json::array();
+};
+
+clause_verdict verdict_of(const std::string& clause,
+                          const std::vector<const test_outcome*>& tests) {
+    clause_verdict verdict;
+    verdict.status = current_spec().find(clause) ? clause_status(tests) : "UNDEFINED";
+    verdict.tests = tests.size();
+    for (const test_outcome* test : tests) {
+        verdict.passed += test->status == "PASS";
+        verdict.names.push_back(test->name);
+        if (test->status == "SKIP" && verdict.reason.empty()) verdict.reason = test->message;
+    }
+    return verdict;
+}
+
+}  // namespace
+
+void print_summary(const std::vector<test_outcome>& outcomes,
+                   const std::optional<hello_info>& hello) {
+    auto by_clause = tests_by_clause(outcomes);
+    const std::vector<std::string> order = clause_order(by_clause);
     fmt::print("\nstartjoin conformance of driver `{}`", driver_command());
     if (hello) {
         fmt::print(": {} {} (protocol {}, profile {})", hello->implementation, hello->version,
-                   protocol::version, hello->profile);
+                   hello->protocol, hello->profile);
     }
     fmt::print("\n  {:<36} {:>7}  {}\n", "clause", "tests", "status");
     std::map<std::string, int> clause_totals, test_totals;
-    nlohmann::json clauses = nlohmann::json::array();
     for (const std::string& clause : order) {
-        const std::vector<const test_outcome*>& tests = by_clause[clause];
-        const std::string status = current_spec().find(clause) ? clause_status(tests) : "UNDEFINED";
-        int passed = 0;
-        std::string reason;
-        nlohmann::json names = nlohmann::json::array();
-        for (const test_outcome* test : tests) {
-            passed += test->status == "PASS";
-            names.push_back(test->name);
-            if (test->status == "SKIP" && reason.empty()) reason = test->message;
-        }
-        ++clause_totals[status];
-        fmt::print("  {:<36} {:>3}/{:<3}  {}{}\n", "[" + clause + "]", passed, tests.size(), status,
-                   status == "SKIP" ? " (" + reason + ")" : "");
-        nlohmann::json entry = {{"id", clause}, {"status", status}, {"tests", names}};
-        if (status == "SKIP") entry["reason"] = reason;
-        clauses.push_back(std::move(entry));
+        const clause_verdict verdict = verdict_of(clause, by_clause[clause]);
+        ++clause_totals[verdict.status];
+        fmt::print("  {:<36} {:>3}/{:<3}  {}{}\n", "[" + clause + "]", verdict.passed,
+                   verdict.tests, verdict.status,
+                   verdict.status == "SKIP" ? " (" + verdict.reason + ")" : "");
     }
-    nlohmann::json tests = nlohmann::json::array();
-    for (const test_outcome& outcome : outcomes_) {
+    for (const test_outcome& outcome : outcomes) {
         ++test_totals[outcome.status];
-        tests.push_back({{"name", outcome.name},
-                         {"clauses", outcome.clauses},
-                         {"status", outcome.status},
-                         {"message", outcome.message}});
         if (is_failure(outcome.status)) fmt::print("  {} {}\n", outcome.status, outcome.name);
     }
-    const auto count = [](const std::map<std::string, int>& totals, const char* status) {
-        const auto found = totals.find(status);
-        return found == totals.end() ? 0 : found->second;
-    };
     int failed = 0;
     for (const auto& [status, number] : clause_totals) {
         failed += is_failure(status) || status == "UNDEFINED" ? number : 0;
     }
     fmt::print(
         "{} clauses: {} passed, {} failed, {} expected failures, {} skipped, {} not run; "
-        "{} tests: {} passed\n",
+        "{} tests: {}\n",
         order.size(), count(clause_totals, "PASS"), failed, count(clause_totals, "XFAIL"),
-        count(clause_totals, "SKIP"), count(clause_totals, "NOT RUN"), outcomes_.size(),
-        count(test_totals, "PASS"));
+        count(clause_totals, "SKIP"), count(clause_totals, "NOT RUN"), outcomes.size(),
+        test_totals_text(test_totals));
+    std::vector<std::pair<std::string, nlohmann::json>> profiles;
+    for (const test_outcome& outcome : outcomes) profiles.emplace_back(outcome.name, outcome.profile);
+    print_profile(profiles);
+    std::fflush(stdout);
+}
 
-    if (!json_path_) return;
-    nlohmann::json report = {{"driver",
-                              {{"command", driver_command()},
-                               {"protocol", protocol::version},
-                               {"implementation", hello ? hello->implementation : ""},
-                               {"version", hello ? hello->version : ""},
-                               {"profile", hello ? hello->profile : ""}}},
-                             {"tests", tests},
-                             {"clauses", clauses},
-                             {"totals", {{"tests", test_totals}, {"clauses", clause_totals}}}};
-    std::ofstream file(*json_path_);
+void write_report(const std::string& path, const std::vector<test_outcome>& outcomes,
+                  const std::optional<hello_info>& hello, const nlohmann::json& extra) {
+    auto by_clause = tests_by_clause(outcomes);
+    std::map<std::string, int> clause_totals, test_totals;
+    nlohmann::json clauses = nlohmann::json::array();
+    for (const std::string& clause : clause_order(by_clause)) {
+        const clause_verdict verdict = verdict_of(clause, by_clause[clause]);
+        ++clause_totals[verdict.status];
+        nlohmann::json entry = {
+            {"id", clause}, {"status", verdict.status}, {"tests", verdict.names}};
+        if (verdict.status == "SKIP") entry["reason"] = verdict.reason;
+        clauses.push_back(std::move(entry));
+    }
+    nlohmann::json tests = nlohmann::json::array();
+    for (const test_outcome& outcome : outcomes) {
+        ++test_totals[outcome.status];
+        tests.push_back(to_json(outcome));
+    }
+    const std::vector<std::string>& problems = certification_problems();
+    nlohmann::json report = {
+        {"driver",
+         {{"command", driver_command()},
+          {"protocol", hello ? hello->protocol : protocol::version},
+          {"implementation", hello ? hello->implementation : ""},
+          {"version", hello ? hello->version : ""},
+          {"profile", hello ? hello->profile : ""}}},
+        {"certification",
+         {{"status", problems.empty() ? "certified" : "BROKEN"}, {"problems", problems}}},
+        {"tests", tests},
+        {"clauses", clauses},
+        {"totals", {{"tests", test_totals}, {"clauses", clause_totals}}}};
+    for (const auto& [key, value] : extra.items()) report[key] = value;
+    std::ofstream file(path);
     file << report.dump(2) << '\n';
     if (!file) {
-        fmt::print(stderr, "startjoin-conformance: cannot write the report to {}\n", *json_path_);
+        fmt::print(stderr, "startjoin-conformance: cannot write the report to {}\n", path);
         std::exit(2);  // a report the caller asked for and silently lacks is worse than none
     }
+}
+
+namespace {
+
+// Forwards every event to gtest's own printer except those where the runner knows better.
+class status_printer : public ::testing::TestEventListener {
+  public:
+    status_printer(std::unique_ptr<::testing::TestEventListener> gtest_printer,
+                   const report_listener* report, bool worker)
+        : inner_(std::move(gtest_printer)), report_(report), worker_(worker) {}
+
+    void OnTestProgramStart(const ::testing::UnitTest& unit) override {
+        inner_->OnTestProgramStart(unit);
+    }
+    // A worker's frame ("Running 10 tests", its long --gtest_filter) would repeat once per
+    // worker; the coordinator prints the run's.
+    void OnTestIterationStart(const ::testing::UnitTest& unit, int iteration) override {
+        if (!worker_) inner_->OnTestIterationStart(unit, iteration);
+    }
+    void OnEnvironmentsSetUpStart(const ::testing::UnitTest& unit) override {
+        if (!worker_) inner_->OnEnvironmentsSetUpStart(unit);
+    }
+    void OnEnvironmentsSetUpEnd(const ::testing::UnitTest& unit) override {
+        if (!worker_) inner_->OnEnvironmentsSetUpEnd(unit);
+    }
+    void OnTestSuiteStart(const ::testing::TestSuite& suite) override {
+        inner_->OnTestSuiteStart(suite);
+    }
+    void OnTestStart(const ::testing::TestInfo& info) override { inner_->OnTestStart(info); }
+    void OnTestPartResult(const ::testing::TestPartResult& result) override {
+        inner_->OnTestPartResult(result);
+    }
+    // gtest says FAILED for an expected failure and OK for an unexpected pass; the report
+    // listener has already judged this test (gtest calls end events in reverse order).
+    void OnTestEnd(const ::testing::TestInfo& info) override {
+        const test_outcome* outcome = report_->last_outcome();
+        if (outcome == nullptr || (outcome->status != "XFAIL" && outcome->status != "XPASS")) {
+            inner_->OnTestEnd(info);
+            return;
+        }
+        const bool brief = ::testing::GTEST_FLAG(brief);
+        if (brief && outcome->status == "XFAIL") return;  // brief shows failures only
+        fmt::print("[  {:<7} ] {}.{} ({} ms)\n", outcome->status, info.test_suite_name(),
+                   info.name(), info.result()->elapsed_time());
+        if (outcome->status == "XPASS") fmt::print("{}\n", outcome->message);
+        std::fflush(stdout);
+    }
+    void OnTestSuiteEnd(const ::testing::TestSuite& suite) override {
+        inner_->OnTestSuiteEnd(suite);
+    }
+    void OnEnvironmentsTearDownStart(const ::testing::UnitTest& unit) override {
+        if (!worker_) inner_->OnEnvironmentsTearDownStart(unit);
+    }
+    void OnEnvironmentsTearDownEnd(const ::testing::UnitTest& unit) override {
+        if (!worker_) inner_->OnEnvironmentsTearDownEnd(unit);
+    }
+    // gtest's totals ("[  PASSED  ] 86 tests", "[  FAILED  ] 3 tests, listed below") count by
+    // gtest's verdicts; the runner's summary below counts by its own and is the one to read.
+    void OnTestIterationEnd(const ::testing::UnitTest& unit, int) override {
+        if (worker_) return;
+        fmt::print("[==========] {} test{} from {} test suite{} ran. ({} ms total)\n",
+                   unit.test_to_run_count(), unit.test_to_run_count() == 1 ? "" : "s",
+                   unit.test_suite_to_run_count(), unit.test_suite_to_run_count() == 1 ? "" : "s",
+                   unit.elapsed_time());
+        std::fflush(stdout);
+    }
+    void OnTestProgramEnd(const ::testing::UnitTest& unit) override {
+        inner_->OnTestProgramEnd(unit);
+    }
+
+  private:
+    std::unique_ptr<::testing::TestEventListener> inner_;
+    const report_listener* report_;
+    bool worker_;
+};
+
+}  // namespace
+
+void install_status_printer(const report_listener* report, bool worker) {
+    ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    std::unique_ptr<::testing::TestEventListener> gtest_printer(
+        listeners.Release(listeners.default_result_printer()));
+    if (!gtest_printer) return;  // someone replaced it already; leave theirs
+    // gtest calls end events in the reverse order of appending: appended before the report
+    // listener, the printer sees a test's end after the report listener has judged it.
+    listeners.Append(new status_printer(std::move(gtest_printer), report, worker));
 }
 
 }  // namespace startjoin::conformance

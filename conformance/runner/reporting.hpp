@@ -1,9 +1,12 @@
 // The verdict per test and per spec clause: printed as a summary after the run, and written as
-// JSON with --report-json.
+// JSON with --report-json. A run in one process collects it with report_listener; a parallel run
+// (coordinator.hpp) merges its workers' outcomes and prints the same summary.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +19,8 @@ namespace startjoin::conformance {
 
 /// Remembers which implementation the run talks to, for the summary's header.
 void note_driver(const hello_info& hello);
+/// What note_driver() remembered; none before any test met the driver.
+const std::optional<hello_info>& noted_driver();
 
 /// One test's outcome. status is one of PASS, FAIL, TIMEOUT, CRASH, BROKEN, SKIP, and, with
 /// expectations, XFAIL or XPASS.
@@ -24,27 +29,65 @@ struct test_outcome {
     std::vector<std::string> clauses;
     std::string status;
     std::string message;
+    nlohmann::json profile;  ///< where its time went (profile_report.hpp); null if unknown
 };
 
 /// Whether `status` makes the run fail.
 bool is_failure(const std::string& status);
 
-/// Collects outcomes as tests end; at the end of the program prints the per-clause summary of
-/// every clause of the spec and, if `json_path` is set, writes the report there.
+/// 1 if any outcome is a failure (expected failures aside), else 0.
+int exit_status_of(const std::vector<test_outcome>& outcomes);
+
+/// Prints the per-clause summary of every clause of the spec, the failed tests, and the totals,
+/// for the driver that answered `hello`.
+void print_summary(const std::vector<test_outcome>& outcomes,
+                   const std::optional<hello_info>& hello);
+
+/// Writes the JSON report to `path`; exits with status 2 if it cannot (a report the caller asked
+/// for and silently lacks is worse than none). `extra` entries are added at the top level.
+void write_report(const std::string& path, const std::vector<test_outcome>& outcomes,
+                  const std::optional<hello_info>& hello,
+                  const nlohmann::json& extra = nlohmann::json::object());
+
+/// A worker's report is JSON lines, written as tests end so that a worker that dies keeps what
+/// it had: {"test": {...}} per test, {"driver": {...}} once its handshake is known.
+nlohmann::json to_json(const test_outcome& outcome);
+test_outcome test_outcome_from_json(const nlohmann::json& entry);
+nlohmann::json to_json(const hello_info& hello);
+hello_info hello_from_json(const nlohmann::json& entry);
+
+/// Collects outcomes as tests end. At the end of the program prints the summary and, if
+/// `json_path` is set, writes the report there; a worker instead appends each outcome to
+/// `json_path` at once and prints nothing.
 class report_listener : public ::testing::EmptyTestEventListener {
   public:
-    report_listener(std::optional<std::string> json_path, expectations expected)
-        : json_path_(std::move(json_path)), expected_(std::move(expected)) {}
+    report_listener(std::optional<std::string> json_path, expectations expected, bool worker);
+    void OnTestStart(const ::testing::TestInfo& info) override;
     void OnTestEnd(const ::testing::TestInfo& info) override;
     void OnTestProgramEnd(const ::testing::UnitTest& unit) override;
 
     /// The runner's exit status: 1 if any test failed (expected failures aside), else 0.
-    int exit_status() const;
+    int exit_status() const { return exit_status_of(outcomes_); }
+    /// The outcome of the test that ended last (none before the first).
+    const test_outcome* last_outcome() const {
+        return outcomes_.empty() ? nullptr : &outcomes_.back();
+    }
 
   private:
+    void append_line(const nlohmann::json& line);
+
     std::optional<std::string> json_path_;
     expectations expected_;
+    bool worker_;
+    bool driver_written_ = false;
     std::vector<test_outcome> outcomes_;
 };
+
+/// Replaces gtest's result printer with one that speaks the runner's statuses: an XFAIL or XPASS
+/// test says so, not "FAILED" or "OK", and gtest's own totals (which count an expected failure
+/// as a failure and a BROKEN test like any failure) give way to the runner's summary, so the two
+/// never disagree. A worker prints only its tests; its coordinator prints the run's frame.
+/// Call before `report` is appended to the listeners.
+void install_status_printer(const report_listener* report, bool worker);
 
 }  // namespace startjoin::conformance

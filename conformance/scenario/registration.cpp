@@ -4,31 +4,9 @@
 #include <map>
 
 #include "clauses.hpp"
-#include "executor.hpp"
-#include "fixture.hpp"
-#include "scenario.hpp"
 
 namespace startjoin::conformance {
 namespace {
-
-class scenario_test : public conformance_test {
-  public:
-    explicit scenario_test(scenario parsed) : scenario_(std::move(parsed)) {}
-
-    void TestBody() override {
-        if (const auto missing = missing_requirement(scenario_.needs, driver().hello())) {
-            GTEST_SKIP() << *missing;
-        }
-        try {
-            run_scenario(scenario_, driver());
-        } catch (const std::exception& failure) {
-            ADD_FAILURE_AT(scenario_.file.c_str(), scenario_.first_line) << failure.what();
-        }
-    }
-
-  private:
-    scenario scenario_;
-};
 
 // A spec that cannot be read as written fails loudly, without needing a driver.
 class spec_problem_test : public ::testing::Test {
@@ -68,7 +46,7 @@ std::string test_name_for(const std::string& clause) {
 
 // Registers `document`'s scenarios in `suite`, its problems as SpecProblem.<prefix>N.
 static void register_in(const spec_document& document, const std::string& suite,
-                        const std::string& problem_prefix) {
+                        const std::string& problem_prefix, const scenario_test_factory& make_test) {
     int problems = 0;
     for (const located_error& problem : document.problems)
         register_problem(problem, ++problems, problem_prefix);
@@ -87,16 +65,17 @@ static void register_in(const spec_document& document, const std::string& suite,
         add_clauses(suite + "." + name, {block.clause});
         ::testing::RegisterTest(
             suite.c_str(), name.c_str(), nullptr, nullptr, block.file.c_str(), block.first_line,
-            [parsed]() -> conformance_test* { return new scenario_test(parsed); });
+            [parsed, make_test]() -> ::testing::Test* { return make_test(parsed); });
     }
 }
 
-void register_scenarios(const spec_document& document) {
-    register_in(document, "Scenario", "Problem");
+void register_scenarios(const spec_document& document, const scenario_test_factory& make_test) {
+    register_in(document, "Scenario", "Problem", make_test);
 }
 
-void register_regressions(const spec_document& regressions) {
-    register_in(regressions, "Regression", "Regression");
+void register_regressions(const spec_document& regressions,
+                          const scenario_test_factory& make_test) {
+    register_in(regressions, "Regression", "Regression", make_test);
 }
 
 }  // namespace startjoin::conformance

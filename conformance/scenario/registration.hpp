@@ -2,9 +2,18 @@
 // example tests in clauses/.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "scenario.hpp"
 #include "spec_document.hpp"
 
 namespace startjoin::conformance {
+
+/// Makes the test that runs one parsed scenario. The runner supplies it (scenario_test.hpp): the
+/// test needs a driver, which this file knows nothing about.
+using scenario_test_factory = std::function<::testing::Test*(const scenario&)>;
 
 /// Registers one test per scenario of `document`, in suite "Scenario", named after its clause
 /// ("[join.after-exit]" -> "JoinAfterExit", a second block -> "JoinAfterExit2"), citing that
@@ -12,8 +21,9 @@ namespace startjoin::conformance {
 /// failing test of suite "SpecProblem" whose message gives file, line and reason.
 /// Regression scenarios (tests/regressions/) go to suite "Regression", their problems to
 /// "SpecProblem.RegressionN".
-void register_scenarios(const spec_document& document);
-void register_regressions(const spec_document& regressions);
+/// Each scenario's test is made by `make_test`.
+void register_scenarios(const spec_document& document, const scenario_test_factory& make_test);
+void register_regressions(const spec_document& regressions, const scenario_test_factory& make_test);
 
 /// The test name for a clause ID: "join-timeout.descendants" -> "JoinTimeoutDescendants".
 std::string test_name_for(const std::string& clause);

@@ -1,12 +1,19 @@
 #include "run_runner.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -26,6 +33,35 @@ nlohmann::json find_by(const nlohmann::json& list, const char* key, const std::s
         if (entry.value(key, std::string()) == value) return entry;
     }
     return nullptr;
+}
+
+double timeout_multiplier() {
+    const char* text = std::getenv("STARTJOIN_TIMEOUT_MULTIPLIER");
+    const double value = text != nullptr ? std::strtod(text, nullptr) : 1.0;
+    return value > 0 ? value : 1.0;
+}
+
+// Waits for `child` until `deadline`; the wait status, or none if the deadline passed first.
+std::optional<int> wait_until(pid_t child, std::chrono::steady_clock::time_point deadline) {
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+    if (pidfd < 0) throw std::runtime_error("pidfd_open failed");
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd ready{pidfd, POLLIN, 0};
+        const int count = ::poll(&ready, 1, static_cast<int>(std::max<long>(0, left.count())));
+        if (count > 0) break;
+        if (count < 0 && errno != EINTR) throw std::runtime_error("poll failed");
+        if (count == 0 && std::chrono::steady_clock::now() >= deadline) {
+            ::close(pidfd);
+            return std::nullopt;
+        }
+    }
+    ::close(pidfd);
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    return status;
 }
 
 }  // namespace
@@ -66,11 +102,17 @@ runner_result run_runner(const std::vector<std::string>& arguments,
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
-    int status = 0;
-    while (::waitpid(child, &status, 0) < 0) {
-    }
     runner_result result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(300 * timeout_multiplier()));
+    std::optional<int> status = wait_until(child, deadline);
+    if (!status) {
+        result.hung = true;
+        ::kill(child, SIGKILL);  // still our unreaped child: the pid cannot have been reused
+        status = wait_until(child, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    }
+    result.exit_code = status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
     result.output = read_file(output_path);
     if (std::filesystem::exists(report_path)) {
         result.report = nlohmann::json::parse(read_file(report_path), nullptr, false);

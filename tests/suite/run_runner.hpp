@@ -9,6 +9,7 @@ namespace startjoin::suite_tests {
 
 struct runner_result {
     int exit_code = -1;     ///< the runner's exit status, or -1 if it did not exit normally
+    bool hung = false;      ///< it passed the deadline of run_runner and was killed
     std::string output;     ///< its stdout and stderr, interleaved
     nlohmann::json report;  ///< the --report-json file; null if it was not written
 
@@ -19,7 +20,9 @@ struct runner_result {
 };
 
 /// Runs the runner with `arguments` (after the program name), with extra `environment`
-/// entries ("NAME=value"). --report-json is added.
+/// entries ("NAME=value"). --report-json is added. A runner that has not ended after 300 s
+/// (times STARTJOIN_TIMEOUT_MULTIPLIER) is killed, with `hung` set: a hang fails the test that
+/// met it instead of stopping the whole suite.
 runner_result run_runner(const std::vector<std::string>& arguments,
                          const std::vector<std::string>& environment = {});
 

@@ -46,8 +46,24 @@ TEST(BrokenImplementation, TheSameChecksPassTheReference) {
     EXPECT_EQ(run.clause("join.after-exit")["status"], "PASS") << run.output;
 }
 
-// A fake driver's problem shows up in the first test it meets.
+// A fake driver's problem shows up in the protocol check, before any test.
 const std::string any_test = "--gtest_filter=Join.BeforeStartIsInvalidState";
+
+// What the protocol check found: printed once, and in the report's "certification".
+std::string broken_reasons(const runner_result& run) {
+    std::string reasons;
+    if (!run.report.is_object()) return reasons;
+    for (const auto& problem : run.report["certification"]["problems"]) {
+        reasons += problem.get<std::string>() + "\n";
+    }
+    return reasons;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& part) {
+    std::size_t count = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+    return count;
+}
 
 TEST(BrokenDriver, MalformedHandshakeIsBrokenAndQuoted) {
     const std::string command = "printf 'hello-garbage\\n' >&4; cat <&3 >/dev/null";
@@ -56,9 +72,10 @@ TEST(BrokenDriver, MalformedHandshakeIsBrokenAndQuoted) {
     const auto test = run.test("Join.BeforeStartIsInvalidState");
     EXPECT_EQ(test["status"], "BROKEN") << run.output;
     const std::string message = test.value("message", std::string());
-    EXPECT_NE(message.find("'hello-garbage'"), std::string::npos) << message;
+    EXPECT_NE(broken_reasons(run).find("'hello-garbage'"), std::string::npos) << run.output;
     EXPECT_NE(message.find(command), std::string::npos)
         << "the message must name the driver: " << message;
+    EXPECT_EQ(run.report["certification"]["status"], "BROKEN") << run.output;
 }
 
 TEST(BrokenDriver, MalformedReplyIsBrokenAndQuoted) {
@@ -69,8 +86,7 @@ TEST(BrokenDriver, MalformedReplyIsBrokenAndQuoted) {
     EXPECT_NE(run.exit_code, 0);
     const auto test = run.test("Join.BeforeStartIsInvalidState");
     EXPECT_EQ(test["status"], "BROKEN") << run.output;
-    EXPECT_NE(test.value("message", std::string()).find("'not-json{'"), std::string::npos)
-        << run.output;
+    EXPECT_NE(broken_reasons(run).find("'not-json{'"), std::string::npos) << run.output;
 }
 
 TEST(BrokenDriver, ReplyWithTheWrongIdIsBroken) {
@@ -81,8 +97,7 @@ TEST(BrokenDriver, ReplyWithTheWrongIdIsBroken) {
          any_test});
     const auto test = run.test("Join.BeforeStartIsInvalidState");
     EXPECT_EQ(test["status"], "BROKEN") << run.output;
-    EXPECT_NE(test.value("message", std::string()).find("no request #99"), std::string::npos)
-        << run.output;
+    EXPECT_NE(broken_reasons(run).find("no request #99"), std::string::npos) << run.output;
 }
 
 TEST(BrokenImplementation, ACrashMidTestIsCrashWithTheSignal) {
@@ -105,19 +120,18 @@ TEST(BrokenDriver, DeathDuringTheProtocolCheckIsBrokenWithTheSignal) {
     EXPECT_NE(test.value("message", std::string()).find("failed the protocol check"),
               std::string::npos)
         << run.output;
-    EXPECT_NE(test.value("message", std::string()).find("killed by signal 11"), std::string::npos)
-        << run.output;
+    EXPECT_NE(broken_reasons(run).find("killed by signal 11"), std::string::npos) << run.output;
 }
 
 TEST(BrokenDriver, MissingProgramIsBrokenWithItsStderr) {
     const runner_result run = run_runner({"--driver", "/nonexistent/startjoin-driver", any_test});
     const auto test = run.test("Join.BeforeStartIsInvalidState");
     EXPECT_EQ(test["status"], "BROKEN") << run.output;
-    const std::string message = test.value("message", std::string());
-    EXPECT_NE(message.find("exited with status 127 before sending its handshake"),
+    const std::string reasons = broken_reasons(run);
+    EXPECT_NE(reasons.find("exited with status 127 before sending its handshake"),
               std::string::npos)
-        << message;
-    EXPECT_NE(message.find("/nonexistent/startjoin-driver"), std::string::npos) << message;
+        << run.output;
+    EXPECT_NE(reasons.find("/nonexistent/startjoin-driver"), std::string::npos) << run.output;
 }
 
 // The deadline is scaled down so the test is quick; the verdict does not depend on its length.
@@ -141,8 +155,28 @@ TEST(BrokenDriver, ADriverThatNeverAnswersIsBrokenNotHung) {
     EXPECT_NE(run.exit_code, 0);
     const auto test = run.test("Join.BeforeStartIsInvalidState");
     EXPECT_EQ(test["status"], "BROKEN") << run.output;
-    EXPECT_NE(test.value("message", std::string()).find("[TIMEOUT]"), std::string::npos)
-        << run.output;
+    EXPECT_NE(broken_reasons(run).find("[TIMEOUT]"), std::string::npos) << run.output;
+}
+
+// The reasons are given once, not again in every test: each test's message is one line.
+TEST(BrokenDriver, TheReasonsArePrintedOnceNotPerTest) {
+    const runner_result run =
+        run_runner({"--driver", "printf 'hello-garbage\\n' >&4; cat <&3 >/dev/null",
+                    "--gtest_filter=Join.*:Start.*"});
+    EXPECT_NE(run.exit_code, 0);
+    EXPECT_EQ(occurrences(run.output, "'hello-garbage'"), 1u) << run.output;
+    EXPECT_EQ(occurrences(run.output, "protocol check of driver"), 1u) << run.output;
+    ASSERT_TRUE(run.report.is_object()) << run.output;
+    ASSERT_GT(run.report["tests"].size(), 2u) << run.output;
+    for (const auto& test : run.report["tests"]) {
+        EXPECT_EQ(test["status"], "BROKEN") << test.dump();
+        const std::string message = test["message"];
+        // gtest's "Failed" line, then the one line.
+        EXPECT_LE(occurrences(message, "\n"), 1u) << message;
+        EXPECT_EQ(message.find("  - "), std::string::npos) << message;
+        EXPECT_NE(message.find("failed the protocol check (reasons above)"), std::string::npos)
+            << message;
+    }
 }
 
 // A descendant that left the driver's process group and session is still found (the runner is a
@@ -279,6 +313,31 @@ TEST(Expectations, TheExpectedFailureIsXfailAndDoesNotFailTheRun) {
     EXPECT_EQ(run.clause("join.after-exit")["status"], "XFAIL") << run.output;
 }
 
+// gtest counts an expected failure as failed; the runner does not. Only the runner's totals
+// are printed, and they add up to the number of tests gtest ran.
+TEST(Expectations, GtestAndTheRunnerAgreeOnTheCounts) {
+    // A mutant whose one failure does not depend on timing, expected.
+    const temporary_file expected(
+        R"([{"test": "Join.BeforeStartIsInvalidState", "mode": "fail", "reason": "r"}])");
+    for (const char* jobs : {"-j1", "-j2"}) {
+        const runner_result run = run_runner(
+            {"--driver", mutant("join-before-start-ok"), "--expectations", expected.path(), jobs,
+             "--gtest_filter=Join.BeforeStartIsInvalidState:" + blocks_test});
+        EXPECT_EQ(run.exit_code, 0) << run.output;
+        EXPECT_NE(run.output.find("[  XFAIL   ] Join.BeforeStartIsInvalidState"), std::string::npos)
+            << run.output;
+        EXPECT_NE(run.output.find("[==========] 2 tests from 1 test suite ran."), std::string::npos)
+            << run.output;
+        EXPECT_NE(run.output.find("2 tests: 1 passed, 1 expected failures\n"), std::string::npos)
+            << run.output;
+        for (const char* gtest_total : {"[  PASSED  ]", "[  FAILED  ] 1 test", "[  SKIPPED ]"}) {
+            EXPECT_EQ(run.output.find(gtest_total), std::string::npos)
+                << "gtest's own total \"" << gtest_total << "\" is printed:\n"
+                << run.output;
+        }
+    }
+}
+
 TEST(Expectations, AnExpectedFailureThatPassesIsXpassAndFailsTheRun) {
     const temporary_file expected(expect_blocks_test("fail"));
     const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
@@ -392,6 +451,28 @@ TEST(CommandLine, UnknownArgumentIsRejectedByName) {
     const runner_result run = run_runner({"--driver", "true", "--bogus-flag"});
     EXPECT_EQ(run.exit_code, 2);
     EXPECT_NE(run.output.find("unknown argument '--bogus-flag'"), std::string::npos) << run.output;
+}
+
+TEST(CommandLine, BadJobCountsAndRepeatsAreRejectedBeforeAnyTest) {
+    for (const std::vector<std::string>& flags :
+         std::vector<std::vector<std::string>>{{"-j", "0"},
+                                               {"-j", "x"},
+                                               {"-jx"},
+                                               {"--jobs=-3"},
+                                               {"--jobs", "2x"},
+                                               {"--repeat", "0"},
+                                               {"--repeat=many"},
+                                               {"-j"}}) {
+        std::vector<std::string> arguments = {"--driver", STARTJOIN_REFERENCE_DRIVER};
+        arguments.insert(arguments.end(), flags.begin(), flags.end());
+        const runner_result run = run_runner(arguments);
+        EXPECT_EQ(run.exit_code, 2) << flags[0] << "\n" << run.output;
+        EXPECT_EQ(run.output.find("[ RUN"), std::string::npos) << run.output;
+        EXPECT_EQ(run.output.find("protocol check"), std::string::npos) << run.output;
+        EXPECT_TRUE(run.output.find("needs a whole number") != std::string::npos ||
+                    run.output.find("needs a value") != std::string::npos)
+            << run.output;
+    }
 }
 
 TEST(CommandLine, MissingDriverIsRejected) {

@@ -1,0 +1,491 @@
+#include "coordinator.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "clauses.hpp"
+#include "fixture.hpp"
+#include "pidfd.hpp"
+#include "reaper.hpp"
+#include "reporting.hpp"
+#include "timeouts.hpp"
+#include "unique_fd.hpp"
+
+extern char** environ;
+
+namespace startjoin::conformance {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The running executable, even if a rebuild has replaced the file since it started.
+constexpr const char* self = "/proc/self/exe";
+
+// Example tests per batch: enough that starting a worker (reading the spec, a process) stays
+// small beside the batch, few enough that the last batches still spread over the workers.
+constexpr std::size_t example_batch_size = 10;
+
+bool is_property(const std::string& test) { return test.starts_with("Property."); }
+
+// How long a batch may run before its worker is killed. Far beyond what the tests' own deadlines
+// allow (a property stops generating after 60 s and shrinking after 30 s; an operation times
+// out after 10 s), so that only a hung worker meets it.
+seconds budget_of(const std::vector<std::string>& batch) {
+    seconds total{0};
+    for (const std::string& test : batch) total += is_property(test) ? seconds(240) : seconds(60);
+    return scaled(total);
+}
+
+std::string read_text(const fs::path& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+// A directory of our own for the workers' output and reports, removed with everything in it.
+class temporary_directory {
+  public:
+    temporary_directory() {
+        const char* base = std::getenv("TMPDIR");
+        std::string pattern =
+            std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/startjoin-XXXXXX";
+        if (::mkdtemp(pattern.data()) == nullptr) throw_errno("mkdtemp " + pattern);
+        path_ = pattern;
+    }
+    ~temporary_directory() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    temporary_directory(const temporary_directory&) = delete;
+    temporary_directory& operator=(const temporary_directory&) = delete;
+    const fs::path& path() const { return path_; }
+
+  private:
+    fs::path path_;
+};
+
+// A child of ours, running this executable with its stdout and stderr in `output`.
+struct child {
+    pid_t pid = -1;
+    unique_fd pidfd;  // readable once the child has ended; never confused with a reused pid
+};
+
+child spawn_self(const std::vector<std::string>& arguments,
+                 const std::vector<std::string>& environment, const fs::path& output) {
+    const unique_fd out(::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!out) throw_errno("open " + output.string());
+    // Everything is allocated before the spawn; posix_spawn does only async-signal-safe work
+    // between its fork and its exec.
+    std::vector<std::string> strings = arguments, env = environment;
+    std::vector<char*> argv, envp;
+    for (std::string& argument : strings) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    for (std::string& entry : env) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, out.get(), STDOUT_FILENO);
+    ::posix_spawn_file_actions_adddup2(&actions, out.get(), STDERR_FILENO);
+    ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    std::fflush(nullptr);
+    child spawned;
+    const int error =
+        ::posix_spawn(&spawned.pid, self, &actions, nullptr, argv.data(), envp.data());
+    ::posix_spawn_file_actions_destroy(&actions);
+    if (error != 0) {
+        errno = error;
+        throw_errno("posix_spawn of the runner's own executable");
+    }
+    // Our unreaped child: its pid cannot be reused before we wait for it.
+    spawned.pidfd.reset(::pidfd_open(spawned.pid, 0));
+    if (!spawned.pidfd) throw_errno("pidfd_open");
+    return spawned;
+}
+
+// Reaps `process`, which has ended (its pidfd is readable), and returns its wait status.
+int reap(const child& process) {
+    int status = 0;
+    while (::waitpid(process.pid, &status, 0) < 0) {
+        if (errno != EINTR) throw_errno("waitpid");
+    }
+    return status;
+}
+
+// Waits for `process` to end until `deadline`; past it, kills it and waits timeouts::exit()
+// more. The wait status, or none if even SIGKILL did not end it in time.
+std::optional<int> wait_or_kill(const child& process, clock::time_point deadline) {
+    for (bool killed = false;;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
+        pollfd ready{process.pidfd.get(), POLLIN, 0};
+        const int count = ::poll(&ready, 1, static_cast<int>(std::max<long>(0, left.count())));
+        if (count < 0 && errno != EINTR) throw_errno("poll");
+        if (count > 0) return reap(process);
+        if (clock::now() < deadline) continue;
+        if (killed) return std::nullopt;
+        ::pidfd_send_signal(process.pidfd.get(), SIGKILL, nullptr, 0);
+        killed = true;
+        deadline = deadline_after(timeouts::exit());
+    }
+}
+
+std::string how_it_ended(int status) {
+    if (WIFSIGNALED(status)) {
+        return fmt::format("was killed by signal {} ({})", WTERMSIG(status),
+                           ::strsignal(WTERMSIG(status)));
+    }
+    return fmt::format("exited with status {}", WEXITSTATUS(status));
+}
+
+bool gtest_flag_is(const std::string& flag, const std::string& name) {
+    for (const char* prefix : {"--gtest_", "-gtest_", "/gtest_"}) {
+        if (flag.starts_with(prefix + name)) return true;
+    }
+    return false;
+}
+
+// The environment of a worker: ours, with RC_PARAMS set to `rc_params`.
+std::vector<std::string> environment_with(const std::string& rc_params) {
+    std::vector<std::string> entries;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        if (!std::string_view(*entry).starts_with("RC_PARAMS=")) entries.emplace_back(*entry);
+    }
+    if (!rc_params.empty()) entries.push_back("RC_PARAMS=" + rc_params);
+    return entries;
+}
+
+std::vector<std::string> our_environment() {
+    std::vector<std::string> entries;
+    for (char** entry = environ; *entry != nullptr; ++entry) entries.emplace_back(*entry);
+    return entries;
+}
+
+// A worker runs `batch` with the command line's flags, certified, reporting to `report`.
+std::vector<std::string> worker_arguments(const options& parsed,
+                                          const std::vector<std::string>& batch,
+                                          const fs::path& report) {
+    std::vector<std::string> arguments = {
+        self,        "--worker",      "--certified",      "--driver",      *parsed.driver, "--spec",
+        parsed.spec, "--regressions", parsed.regressions, "--report-json", report.string()};
+    if (parsed.expectations) {
+        arguments.insert(arguments.end(), {"--expectations", *parsed.expectations});
+    }
+    for (const std::string& flag : parsed.gtest_flags) {
+        // The batch is the filter; one XML file per worker would overwrite each other.
+        if (!gtest_flag_is(flag, "filter") && !gtest_flag_is(flag, "output")) {
+            arguments.push_back(flag);
+        }
+    }
+    arguments.push_back(fmt::format("--gtest_filter={}", fmt::join(batch, ":")));
+    return arguments;
+}
+
+// The seed RC_PARAMS gives, if any.
+std::optional<std::string> seed_in(const std::string& rc_params) {
+    std::istringstream words(rc_params);
+    for (std::string word; words >> word;) {
+        if (word.starts_with("seed=")) return word.substr(5);
+    }
+    return std::nullopt;
+}
+
+std::string random_seed() {
+    std::random_device device;
+    const std::uint64_t seed = (std::uint64_t{device()} << 32) | device();
+    return std::to_string(seed);
+}
+
+struct worker {
+    std::vector<std::string> batch;
+    child process;
+    fs::path output, report;
+    seconds budget{0};
+    clock::time_point deadline;
+    bool killed = false;  // by us, at its deadline
+};
+
+// One run of every batch: the merged outcomes, in the order of `tests`.
+struct run_result {
+    std::vector<test_outcome> outcomes;
+    std::optional<hello_info> hello;
+    long long elapsed_ms = 0;
+};
+
+class run {
+  public:
+    run(const options& parsed, const std::vector<std::vector<std::string>>& batches,
+        std::string rc_params, const fs::path& directory)
+        : parsed_(parsed),
+          batches_(batches),
+          environment_(environment_with(rc_params)),
+          directory_(directory) {}
+
+    run_result go(const std::vector<std::string>& tests) {
+        const auto started = clock::now();
+        std::deque<std::size_t> pending;
+        for (std::size_t i = 0; i < batches_.size(); ++i) pending.push_back(i);
+        while (!pending.empty() || !running_.empty()) {
+            while (running_.size() < static_cast<std::size_t>(parsed_.jobs) && !pending.empty()) {
+                start(pending.front());
+                pending.pop_front();
+            }
+            wait_for_one();
+        }
+        run_result result;
+        result.hello = hello_;
+        for (const std::string& test : tests) {
+            if (const auto found = outcomes_.find(test); found != outcomes_.end()) {
+                result.outcomes.push_back(std::move(found->second));
+            }
+        }
+        result.elapsed_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started).count();
+        return result;
+    }
+
+  private:
+    void start(std::size_t index) {
+        worker started;
+        started.batch = batches_[index];
+        started.output = directory_ / fmt::format("batch-{}.out", index);
+        started.report = directory_ / fmt::format("batch-{}.jsonl", index);
+        started.budget = budget_of(started.batch);
+        started.deadline = deadline_after(started.budget);
+        started.process = spawn_self(worker_arguments(parsed_, started.batch, started.report),
+                                     environment_, started.output);
+        running_.push_back(std::move(started));
+    }
+
+    // Waits until a worker ends or the earliest deadline passes, and deals with it.
+    void wait_for_one() {
+        std::vector<pollfd> ready;
+        clock::time_point earliest = clock::time_point::max();
+        for (const worker& each : running_) {
+            ready.push_back({each.process.pidfd.get(), POLLIN, 0});
+            earliest = std::min(earliest, each.deadline);
+        }
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(earliest - clock::now());
+        const int count = ::poll(ready.data(), ready.size(),
+                                 static_cast<int>(std::clamp<long>(left.count(), 0, INT_MAX)));
+        if (count < 0 && errno != EINTR) throw_errno("poll");
+        std::vector<worker> still_running;
+        for (std::size_t i = 0; i < running_.size(); ++i) {
+            worker& each = running_[i];
+            if (ready[i].revents != 0) {
+                finish(each, reap(each.process));
+            } else if (clock::now() >= each.deadline && !each.killed) {
+                ::pidfd_send_signal(each.process.pidfd.get(), SIGKILL, nullptr, 0);
+                each.killed = true;
+                each.deadline = deadline_after(timeouts::exit());
+                still_running.push_back(std::move(each));
+            } else if (clock::now() >= each.deadline) {
+                // Not even SIGKILL ended it (a process stuck in the kernel): give up on it, and
+                // let the final reap try once more.
+                finish(each, std::nullopt);
+            } else {
+                still_running.push_back(std::move(each));
+            }
+        }
+        running_ = std::move(still_running);
+    }
+
+    // Prints the worker's output whole, after it ended, so workers never interleave; takes its
+    // outcomes, and gives each test it did not report the reason.
+    void finish(const worker& ended, std::optional<int> status) {
+        const std::string output = read_text(ended.output);
+        std::fwrite(output.data(), 1, output.size(), stdout);
+        std::set<std::string> reported;
+        std::istringstream lines(read_text(ended.report));
+        for (std::string line; std::getline(lines, line);) {
+            const nlohmann::json entry = nlohmann::json::parse(line, nullptr, false);
+            if (entry.is_discarded()) continue;  // a line the worker died while writing
+            if (entry.contains("driver") && !hello_) hello_ = hello_from_json(entry["driver"]);
+            if (entry.contains("test")) {
+                test_outcome outcome = test_outcome_from_json(entry["test"]);
+                reported.insert(outcome.name);
+                outcomes_[outcome.name] = std::move(outcome);
+            }
+        }
+        const bool normal = status && WIFEXITED(*status) && WEXITSTATUS(*status) <= 1;
+        if (normal && reported.size() == ended.batch.size()) return;
+        const std::string how = ended.killed
+                                    ? fmt::format("passed its deadline of {:.0f} s and was killed",
+                                                  ended.budget.count())
+                                : status ? how_it_ended(*status)
+                                         : "could not be reaped";
+        fmt::print("[  WORKER  ] the worker process {} running {} {}\n", ended.process.pid,
+                   fmt::join(ended.batch, " "), how);
+        for (const std::string& test : ended.batch) {
+            if (reported.contains(test)) continue;
+            test_outcome outcome;
+            outcome.name = test;
+            if (const auto found = clauses_by_test().find(test); found != clauses_by_test().end())
+                outcome.clauses = found->second;
+            outcome.status = ended.killed ? "TIMEOUT" : "CRASH";
+            outcome.message = fmt::format(
+                "[{}] the worker process {} running this test {} before reporting it; its output "
+                "is above",
+                outcome.status, ended.process.pid, how);
+            outcomes_[test] = std::move(outcome);
+        }
+        std::fflush(stdout);
+    }
+
+    const options& parsed_;
+    const std::vector<std::vector<std::string>>& batches_;
+    std::vector<std::string> environment_;
+    fs::path directory_;
+    std::vector<worker> running_;
+    std::map<std::string, test_outcome> outcomes_;
+    std::optional<hello_info> hello_;
+};
+
+std::size_t suite_count(const std::vector<test_outcome>& outcomes) {
+    std::set<std::string> suites;
+    for (const test_outcome& outcome : outcomes) {
+        suites.insert(outcome.name.substr(0, outcome.name.find('.')));
+    }
+    return suites.size();
+}
+
+}  // namespace
+
+std::vector<std::string> selected_tests(const options& parsed) {
+    const temporary_directory directory;
+    std::vector<std::string> arguments = {self,        "--gtest_list_tests", "--spec",
+                                          parsed.spec, "--regressions",      parsed.regressions};
+    for (const std::string& flag : parsed.gtest_flags) {
+        if (!gtest_flag_is(flag, "output")) arguments.push_back(flag);
+    }
+    const fs::path output = directory.path() / "list.out";
+    const child lister = spawn_self(arguments, our_environment(), output);
+    const std::optional<int> status = wait_or_kill(lister, deadline_after(scaled(seconds(60))));
+    const std::string text = read_text(output);
+    if (!status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+        fmt::print(stderr, "startjoin-conformance: cannot list the tests to run: {}\n{}",
+                   status ? how_it_ended(*status) : "it did not end", text);
+        std::exit(2);
+    }
+    // "Suite." lines, then "  Test" lines; either may end in "  # GetParam() = ...".
+    std::vector<std::string> tests;
+    std::string suite;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        const std::string name = line.substr(0, line.find("  #"));
+        if (name.empty()) continue;
+        if (name[0] != ' ') {
+            suite = name.substr(0, name.find_last_not_of(' ') + 1);
+        } else {
+            tests.push_back(suite + name.substr(name.find_first_not_of(' ')));
+        }
+    }
+    return tests;
+}
+
+std::vector<std::vector<std::string>> batches_of(const std::vector<std::string>& tests) {
+    std::vector<std::vector<std::string>> batches;
+    // The heavy ones first, so that no worker starts one when the others are nearly done.
+    for (const std::string& test : tests) {
+        if (is_property(test)) batches.push_back({test});
+    }
+    std::vector<std::string> examples;
+    for (const std::string& test : tests) {
+        if (!is_property(test)) examples.push_back(test);
+    }
+    for (std::size_t i = 0; i < examples.size(); i += example_batch_size) {
+        const auto end = std::min(examples.size(), i + example_batch_size);
+        batches.emplace_back(examples.begin() + i, examples.begin() + end);
+    }
+    return batches;
+}
+
+int run_coordinated(const options& parsed, const std::vector<std::string>& tests,
+                    const std::vector<std::vector<std::string>>& batches) {
+    const char* rc_env = std::getenv("RC_PARAMS");
+    const std::string rc_params = rc_env != nullptr ? rc_env : "";
+    const bool seed_given = seed_in(rc_params).has_value();
+    const temporary_directory directory;
+
+    std::map<std::string, std::map<std::string, int>> statuses;  // test -> status -> runs
+    int failed_runs = 0;
+    run_result last;
+    for (int number = 1; number <= parsed.repeat; ++number) {
+        // Every worker of a run gets the same seed, so a run's results are those of one process
+        // with that seed; each run of --repeat picks a new one unless RC_PARAMS names one.
+        const std::string seed = seed_given ? *seed_in(rc_params) : random_seed();
+        const std::string worker_params =
+            seed_given ? rc_params : (rc_params.empty() ? "" : rc_params + " ") + "seed=" + seed;
+        if (parsed.repeat > 1) fmt::print("[==========] run {} of {}\n", number, parsed.repeat);
+        fmt::print("[==========] Running {} tests in {} batches, {} at once.\n", tests.size(),
+                   batches.size(), std::min<std::size_t>(parsed.jobs, batches.size()));
+        std::fflush(stdout);
+        const fs::path run_directory = directory.path() / std::to_string(number);
+        fs::create_directory(run_directory);
+        last = run(parsed, batches, worker_params, run_directory).go(tests);
+        // Orphans of a worker that died are ours now (we are their subreaper).
+        for (const std::string& problem : reap_all_children(deadline_after(timeouts::exit()))) {
+            fmt::print(stderr, "startjoin-conformance: {}\n", problem);
+        }
+        fmt::print("[==========] {} tests from {} test suites ran. ({} ms total)\n",
+                   last.outcomes.size(), suite_count(last.outcomes), last.elapsed_ms);
+        print_summary(last.outcomes, last.hello);
+        const bool failed = exit_status_of(last.outcomes) != 0;
+        failed_runs += failed;
+        if (failed) {
+            fmt::print("RapidCheck seed of this run: {} (RC_PARAMS='{}' reproduces it)\n", seed,
+                       worker_params);
+        }
+        for (const test_outcome& outcome : last.outcomes) ++statuses[outcome.name][outcome.status];
+        std::fflush(stdout);
+    }
+
+    nlohmann::json extra = nlohmann::json::object();
+    int changed = 0;
+    if (parsed.repeat > 1) {
+        nlohmann::json changes = nlohmann::json::object();
+        fmt::print("\nstability over {} runs ({} failed):\n", parsed.repeat, failed_runs);
+        for (const std::string& test : tests) {
+            const auto& counts = statuses[test];
+            if (counts.size() <= 1) continue;
+            ++changed;
+            // The most frequent status first: "PASS x19, FAIL x1".
+            std::vector<std::pair<std::string, int>> sorted(counts.begin(), counts.end());
+            std::stable_sort(sorted.begin(), sorted.end(),
+                             [](const auto& a, const auto& b) { return a.second > b.second; });
+            std::vector<std::string> parts;
+            for (const auto& [status, runs] : sorted) {
+                parts.push_back(fmt::format("{} x{}", status, runs));
+            }
+            fmt::print("  {}: {}\n", test, fmt::join(parts, ", "));
+            changes[test] = counts;
+        }
+        fmt::print("{} status change{} in {} runs\n", changed, changed == 1 ? "" : "s",
+                   parsed.repeat);
+        extra["repeat"] = {
+            {"runs", parsed.repeat}, {"failed_runs", failed_runs}, {"changed", changes}};
+    }
+    if (parsed.report_json) write_report(*parsed.report_json, last.outcomes, last.hello, extra);
+    return failed_runs > 0 || changed > 0 ? 1 : 0;
+}
+
+}  // namespace startjoin::conformance

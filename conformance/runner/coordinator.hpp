@@ -1,0 +1,29 @@
+// Runs the suite in parallel: the runner is a child subreaper that reaps all its children at the
+// end of every test, so two tests cannot share a process. The coordinator (this process, after
+// it has certified the driver) runs copies of its own executable as workers instead, each on a
+// small batch of tests, at most --jobs at once, and merges what they report into one summary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "options.hpp"
+
+namespace startjoin::conformance {
+
+/// The tests the command line's gtest flags select, in gtest's order ("Suite.Test"), as this
+/// executable lists them (--gtest_list_tests). Exits with status 2 if it cannot list them.
+std::vector<std::string> selected_tests(const options& parsed);
+
+/// The batches the coordinator hands out: each property test alone (each is 10 to 100 times an
+/// example test), then the other tests in runs of a few, so that the workers stay busy until
+/// the end whatever the mix.
+std::vector<std::vector<std::string>> batches_of(const std::vector<std::string>& tests);
+
+/// Runs `batches` parsed.repeat times with up to parsed.jobs workers; prints each run's worker
+/// output, summary and (with --repeat) the tests whose status changed; writes --report-json.
+/// Returns the exit status: 1 if any run failed or any status changed, else 0.
+int run_coordinated(const options& parsed, const std::vector<std::string>& tests,
+                    const std::vector<std::vector<std::string>>& batches);
+
+}  // namespace startjoin::conformance

@@ -1,0 +1,122 @@
+#include "options.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace startjoin::conformance {
+namespace {
+
+constexpr const char* usage =
+    "usage: startjoin-conformance --driver 'COMMAND' [--report-json FILE] [-j N] [--repeat N]\n"
+    "                             [--spec DIR] [gtest flags]\n"
+    "       startjoin-conformance --check-traceability [--spec DIR]\n"
+    "  --driver COMMAND      the driver to test, run as /bin/sh -c COMMAND (spec/protocol.md)\n"
+    "  --report-json FILE    also write every test's and clause's verdict to FILE as JSON\n"
+    "  --expectations FILE   the driver's known failures (JSON): a matching failure is XFAIL,\n"
+    "                        a pass XPASS (which fails the run)\n"
+    "  -j N, --jobs N        run the tests in N worker processes at once (default: the number\n"
+    "                        of cores); -j 1 runs every test in this process\n"
+    "  --repeat N            run the selected tests N times and list every test whose status\n"
+    "                        changed between runs; fails if any did or any run failed\n"
+    "  --spec DIR            the spec whose scenarios run and whose clauses are reported\n"
+    "                        (default: the source tree's spec/)\n"
+    "  --regressions DIR     scenarios that once failed, run on every driver (default: the\n"
+    "                        source tree's tests/regressions/)\n"
+    "  --list-clauses        print each test with the clauses it checks, and exit\n"
+    "  --profile             after the summary, print where the time went: driver start,\n"
+    "                        handshake, commands, events, observation windows, teardown\n"
+    "  --check-traceability  check that every clause is tested and every test cites defined\n"
+    "                        clauses; needs no driver\n"
+    "environment: STARTJOIN_TIMEOUT_MULTIPLIER scales every deadline (default 1); RC_PARAMS\n"
+    "  sets RapidCheck's parameters (without a seed, one seed is picked for the whole run)\n";
+
+[[noreturn]] void reject(const std::string& problem) {
+    fmt::print(stderr, "startjoin-conformance: {}\n{}", problem, usage);
+    std::exit(2);
+}
+
+// A count of at least 1 and at most `most`, or exit 2 naming the flag.
+int count_of(std::string_view flag, const std::string& text, int most) {
+    int value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > most) {
+        reject(fmt::format("{} needs a whole number from 1 to {}, not '{}'", flag, most, text));
+    }
+    return value;
+}
+
+int cores() {
+    const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? static_cast<int>(online) : 1;
+}
+
+bool is_gtest_flag(std::string_view arg) {
+    return arg.starts_with("--gtest_") || arg.starts_with("-gtest_") || arg.starts_with("/gtest_");
+}
+
+}  // namespace
+
+options parse_options(const std::vector<std::string>& original, int argc, char** argv,
+                      std::string default_spec, std::string default_regressions) {
+    options parsed;
+    parsed.spec = std::move(default_spec);
+    parsed.regressions = std::move(default_regressions);
+    parsed.jobs = cores();
+    for (const std::string& arg : original) {
+        if (is_gtest_flag(arg)) parsed.gtest_flags.push_back(arg);
+    }
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const auto value_of = [&](std::string_view flag) -> std::optional<std::string> {
+            if (arg == flag) {
+                if (i + 1 >= argc) reject(fmt::format("{} needs a value", flag));
+                return std::string(argv[++i]);
+            }
+            if (arg.starts_with(std::string(flag) + "="))
+                return std::string(arg.substr(flag.size() + 1));
+            // -j4, as make and ctest accept it.
+            if (flag.size() == 2 && arg.size() > 2 && arg.starts_with(flag))
+                return std::string(arg.substr(2));
+            return std::nullopt;
+        };
+        if (arg == "--help" || arg == "-h") {
+            fmt::print("{}", usage);
+            std::exit(0);
+        } else if (auto driver = value_of("--driver")) {
+            parsed.driver = std::move(driver);
+        } else if (auto report = value_of("--report-json")) {
+            parsed.report_json = std::move(report);
+        } else if (auto file = value_of("--expectations")) {
+            parsed.expectations = std::move(file);
+        } else if (auto spec = value_of("--spec")) {
+            parsed.spec = std::move(*spec);
+        } else if (auto regressions = value_of("--regressions")) {
+            parsed.regressions = std::move(*regressions);
+        } else if (auto jobs = value_of("--jobs")) {
+            parsed.jobs = count_of("--jobs", *jobs, 256);
+        } else if (auto jobs = value_of("-j")) {
+            parsed.jobs = count_of("-j", *jobs, 256);
+        } else if (auto repeat = value_of("--repeat")) {
+            parsed.repeat = count_of("--repeat", *repeat, 100000);
+        } else if (arg == "--profile") {
+            parsed.profile = true;
+        } else if (arg == "--list-clauses") {
+            parsed.list_clauses = true;
+        } else if (arg == "--check-traceability") {
+            parsed.check_traceability = true;
+        } else if (arg == "--worker") {
+            parsed.worker = true;
+        } else if (arg == "--certified") {
+            parsed.certified = true;
+        } else {
+            reject(fmt::format("unknown argument '{}'", arg));
+        }
+    }
+    return parsed;
+}
+
+}  // namespace startjoin::conformance

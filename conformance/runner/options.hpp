@@ -1,0 +1,39 @@
+// The runner's own command line (gtest takes its --gtest_* flags out of argv first).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace startjoin::conformance {
+
+struct options {
+    std::optional<std::string> driver;
+    std::optional<std::string> report_json;
+    std::optional<std::string> expectations;
+    std::string spec;
+    std::string regressions;
+    bool check_traceability = false;
+    bool list_clauses = false;
+    /// --profile: print where each test's time went after the summary.
+    bool profile = false;
+    /// -j / --jobs: how many worker processes run tests at once (default: the number of cores).
+    int jobs = 1;
+    /// --repeat: how many times the whole selection runs (1: once, no stability report).
+    int repeat = 1;
+    /// Hidden: this process is a worker of a coordinator (coordinator.hpp). It prints no
+    /// summary and writes its outcomes as they happen to --report-json, one JSON line each.
+    bool worker = false;
+    /// Hidden: the coordinator has certified the driver already; do not check it again.
+    bool certified = false;
+    /// The gtest flags of the command line (--gtest_*), as given, for the workers.
+    std::vector<std::string> gtest_flags;
+};
+
+/// Reads the runner's flags. `original` is argv before gtest took its flags out of it (for
+/// gtest_flags); `argc`/`argv` after. Bad input prints the usage and exits with status 2,
+/// before any test runs.
+options parse_options(const std::vector<std::string>& original, int argc, char** argv,
+                      std::string default_spec, std::string default_regressions);
+
+}  // namespace startjoin::conformance
