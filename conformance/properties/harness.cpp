@@ -143,6 +143,8 @@ void property_test::load_known_cases() {
 }
 
 void property_test::record_known_cases() {
+    // How many cases ran, for the per-case cost in the report (bench/per-case-cost).
+    RecordProperty(cases_run_key, cases_run_);
     if (known_.empty()) return;
     std::string seen;
     for (std::size_t i = 0; i < known_seen_.size(); ++i) {

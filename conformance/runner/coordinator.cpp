@@ -23,6 +23,7 @@
 #include <set>
 #include <sstream>
 
+#include "driver_launcher.hpp"
 #include "clauses.hpp"
 #include "fixture.hpp"
 #include "pidfd.hpp"
@@ -190,6 +191,9 @@ std::vector<std::string> worker_arguments(const options& parsed,
     if (parsed.expectations) {
         arguments.insert(arguments.end(), {"--expectations", *parsed.expectations});
     }
+    // What the protocol check learned: otherwise each worker's first test would run in a driver
+    // started afresh, and a case server's faults would hide from every batch of one test.
+    if (uses_case_server(*parsed.driver)) arguments.push_back("--serves-cases");
     for (const std::string& flag : parsed.gtest_flags) {
         // The batch is the filter; one XML file per worker would overwrite each other.
         if (!gtest_flag_is(flag, "filter") && !gtest_flag_is(flag, "output")) {

@@ -70,6 +70,8 @@ struct known_case_tally {
 /// The test properties (gtest's RecordProperty) through which a property test tells the report
 /// its tally: the counts, comma-separated, and "yes" or "no".
 inline constexpr const char* known_cases_seen_key = "known_cases_seen";
+/// The property recording how many generated cases a property ran.
+inline constexpr const char* cases_run_key = "cases_run";
 inline constexpr const char* ran_every_case_key = "ran_every_case";
 
 /// `status` of a property with known cases applied: a property that held apart from them is

@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
         set_certification_problems(std::move(problems));
     }
+    if (parsed.serves_cases) note_serves_cases(*parsed.driver, true);
     // A BROKEN driver's tests end in their SetUp, each with one line: no need for workers.
     const bool in_workers = !parsed.worker && certification_problems().empty() &&
                             (parsed.repeat > 1 || (parsed.jobs > 1 && batches.size() > 1));

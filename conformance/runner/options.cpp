@@ -112,6 +112,8 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             parsed.worker = true;
         } else if (arg == "--certified") {
             parsed.certified = true;
+        } else if (arg == "--serves-cases") {
+            parsed.serves_cases = true;
         } else {
             reject(fmt::format("unknown argument '{}'", arg));
         }

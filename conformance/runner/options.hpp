@@ -26,6 +26,9 @@ struct options {
     bool worker = false;
     /// Hidden: the coordinator has certified the driver already; do not check it again.
     bool certified = false;
+    /// Hidden: the coordinator's handshake declared `cases`; every session of this worker is a
+    /// case forked from the case server, its first one included.
+    bool serves_cases = false;
     /// The gtest flags of the command line (--gtest_*), as given, for the workers.
     std::vector<std::string> gtest_flags;
 };

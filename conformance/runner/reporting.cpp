@@ -175,6 +175,11 @@ void report_listener::OnTestStart(const ::testing::TestInfo&) { reset_phase_time
 void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
     test_outcome outcome;
     outcome.profile = profile_to_json(current_phase_times());
+    for (int i = 0; i < info.result()->test_property_count(); ++i) {
+        const ::testing::TestProperty& property = info.result()->GetTestProperty(i);
+        if (std::string(property.key()) == cases_run_key)
+            outcome.profile["cases"] = std::stoi(property.value());
+    }
     outcome.name = std::string(info.test_suite_name()) + "." + info.name();
     if (const auto found = clauses_by_test().find(outcome.name); found != clauses_by_test().end()) {
         outcome.clauses = found->second;

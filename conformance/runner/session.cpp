@@ -395,7 +395,10 @@ bool session::finish(const std::string& held_gate) {
     }
     const bool ended =
         pump_until(deadline_after(timeouts::exit()), [&] { return pump_->driver_exited(); });
-    if (ended) survivors_ = living_children(deadline_after(timeouts::observation_window()));
+    // A helper of the program that is itself ending (a fork server that sees its parent gone
+    // on an end of file) is no survivor: each gets the tolerance to end, and the wait ends on
+    // its exit (a pidfd), so only a real survivor costs the whole tolerance.
+    if (ended) survivors_ = living_children(deadline_after(timeouts::join_timeout_tolerance()));
     kill_all();
     if (!ended) {
         throw driver_timeout(fmt::format(

@@ -64,7 +64,11 @@ int serve_mutant(const mutant_entry& chosen) {
     serving_pid = static_cast<int>(::getpid());
     if (chosen.setup != nullptr) chosen.setup();
     catalogued_implementation implementation(chosen);
-    return adapter::serve(implementation);
+    adapter::serve_options options;
+    // A case parent is the driver of its case: its pid is the one that tells parent from child.
+    options.in_case_parent = [] { serving_pid = static_cast<int>(::getpid()); };
+    if (chosen.before_case_fork != nullptr) options.before_case_fork = chosen.before_case_fork;
+    return adapter::serve(implementation, options);
 }
 
 std::unique_ptr<process_object> make_reference(target what) {

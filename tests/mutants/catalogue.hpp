@@ -28,6 +28,9 @@ struct mutant_entry {
     std::string description;
     std::function<std::unique_ptr<process_object>(target)> make;
     void (*setup)() = nullptr;
+    /// What the case server does before it forks each case (spec/protocol.md, "Cases"): a
+    /// correct server does nothing; a mutant may leave something behind for the case.
+    void (*before_case_fork)() = nullptr;
 };
 
 /// Adds `entry` to the catalogue; one static registrar per mutant.
@@ -44,7 +47,7 @@ const mutant_entry* find_mutant(const std::string& name);
 /// Prints "NAME CLAUSE" per mutant on stdout, as `startjoin-driver-mutant --list` does.
 void print_catalogue();
 
-/// Runs the mutant's seam setup, then serves protocol v1 with its process objects.
+/// Runs the mutant's seam setup, then serves the protocol with its process objects.
 int serve_mutant(const mutant_entry& chosen);
 
 /// The pid of the driver itself (set before serving), to tell the parent from its children.

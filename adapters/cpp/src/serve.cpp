@@ -285,6 +285,7 @@ int serve(implementation& impl, const serve_options& options) {
         if (first && options.protocol >= 2 && detail::is_case_request(*first)) {
             if (!detail::serve_cases(requests, *first, options.before_case_fork)) return 0;
             // A case parent: new channels on fds 3 and 4, and a driver's life from its handshake.
+            if (options.in_case_parent) options.in_case_parent();
             send_hello(impl, options);
             detail::line_reader case_requests(protocol::request_fd);
             serve_requests(impl, case_requests, case_requests.next());

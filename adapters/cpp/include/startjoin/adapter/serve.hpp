@@ -16,6 +16,9 @@ struct serve_options {
     /// Runs in the case server before it forks each case parent. A seam for mutants only: a
     /// real server does nothing between cases.
     std::function<void()> before_case_fork;
+    /// Runs first thing in each case parent, once its channels are the case's: for drivers
+    /// that remember their own pid (a case parent's differs from the server's).
+    std::function<void()> in_case_parent;
 };
 
 /// Serves `impl` on fds 3 (requests) and 4 (replies) until a `shutdown` request or end of file
