@@ -266,7 +266,8 @@ void property_test::run_property(const std::function<void()>& property) {
 
 bool join_releasing_quickly(session& driver, const std::string& process, const std::string& gate) {
     const auto id = driver.send({{"op", "join"}, {"process", process}});
-    std::optional<reply> answer = driver.reply_within_window(id, timeouts::observation_window() / 50);
+    std::optional<reply> answer =
+        driver.reply_within_window(id, timeouts::observation_window() / 50);
     const bool returned_while_held = answer.has_value();
     driver.release(gate);
     if (!answer) answer = driver.await(id);

@@ -140,8 +140,9 @@ STARTJOIN_TEST(Property, JoinTimeoutReturnsInTimeWithTheRightState, "join-timeou
                 const std::optional<reply>& answer = seen.answer;
                 const seconds took = seen.took;
                 if (!answer) {
-                    throw case_failed(held ? "join-timeout.expires" : "join-timeout.prompt",
-                                      fmt::format("{} did not return within {}", shown, seen.bound));
+                    throw case_failed(
+                        held ? "join-timeout.expires" : "join-timeout.prompt",
+                        fmt::format("{} did not return within {}", shown, seen.bound));
                 }
                 expect_ok(*answer,
                           held ? (child.timeout > 0 ? "join-timeout.expires" : "join-timeout.poll")

@@ -325,14 +325,14 @@ struct join_with_timeout : object_command {
             p = either({false, true}, "join-timeout.poll");
         const std::string statement = fmt::format("join {} timeout {}", object, timeout);
         sut.say(with_result(statement, p));
-        const join_timing seen =
-            conformance::join_with_timeout(sut.driver(), object, timeout,
-                              now == phase::ending || now == phase::terminated);
+        const join_timing seen = conformance::join_with_timeout(
+            sut.driver(), object, timeout, now == phase::ending || now == phase::terminated);
         const std::optional<reply>& answer = seen.answer;
         const seconds took = seen.took;
         const std::string call = fmt::format("join({}, timeout={})", object, timeout);
         if (!answer) {
-            throw case_failed(p.clause, fmt::format("{} did not return within {}", call, seen.bound));
+            throw case_failed(p.clause,
+                              fmt::format("{} did not return within {}", call, seen.bound));
         }
         check(sut, *answer, p, call);
         if (now == phase::blocked && timeout > 0 && took.count() < timeout) {

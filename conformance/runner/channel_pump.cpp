@@ -100,9 +100,7 @@ void channel_pump::read_round(bool replies_ready, bool out_ready, bool err_ready
     if (replies_ready) read_replies();
 }
 
-void channel_pump::drain() {
-    read_round(!replies_closed_, true, true);
-}
+void channel_pump::drain() { read_round(!replies_closed_, true, true); }
 
 void channel_pump::read_trace() {
     if (trace_fd_ < 0) return;

@@ -23,8 +23,8 @@
 #include <set>
 #include <sstream>
 
-#include "driver_launcher.hpp"
 #include "clauses.hpp"
+#include "driver_launcher.hpp"
 #include "fixture.hpp"
 #include "pidfd.hpp"
 #include "reaper.hpp"

@@ -48,8 +48,8 @@ class case_server {
               [](const std::string&) {}) {
         spare_from_reaping(process_->pid());
         const json hello = next_line("its handshake");
-        if (!hello.is_object() || hello.value("protocol", 0) < 2 ||
-            !hello.contains("features") || !hello["features"].is_array() ||
+        if (!hello.is_object() || hello.value("protocol", 0) < 2 || !hello.contains("features") ||
+            !hello["features"].is_array() ||
             std::find(hello["features"].begin(), hello["features"].end(), "cases") ==
                 hello["features"].end()) {
             throw driver_error(fmt::format(
@@ -77,13 +77,15 @@ class case_server {
             {"stdout", fifos.channel_path("stdout")},
             {"stderr", fifos.channel_path("stderr")},
             {"environment",
-             {{protocol::trace_env, fifos.trace_path()}, {protocol::gates_env, fifos.gates_path()}}},
+             {{protocol::trace_env, fifos.trace_path()},
+              {protocol::gates_env, fifos.gates_path()}}},
         };
         write_request(request.dump() + "\n");
         const json answer = next_line("its reply to `case`");
         const auto malformed = [&](const std::string& problem) {
-            return driver_error(fmt::format("case server of driver `{}` answered `case` with {}: {}",
-                                            command_, answer.dump(), problem));
+            return driver_error(
+                fmt::format("case server of driver `{}` answered `case` with {}: {}", command_,
+                            answer.dump(), problem));
         };
         if (!answer.is_object() || answer.value("id", json()) != json(id))
             throw malformed(fmt::format("it must be a reply to request #{}", id));
@@ -93,10 +95,9 @@ class case_server {
             value["pid"].get<long long>() <= 0) {
             throw malformed("the value must be {\"pid\": the case parent's pid}");
         }
-        return std::make_unique<driver_process>(static_cast<pid_t>(value["pid"].get<int>()),
-                                                std::move(channels.requests),
-                                                std::move(channels.replies),
-                                                std::move(channels.out), std::move(channels.err));
+        return std::make_unique<driver_process>(
+            static_cast<pid_t>(value["pid"].get<int>()), std::move(channels.requests),
+            std::move(channels.replies), std::move(channels.out), std::move(channels.err));
     }
 
   private:
@@ -126,17 +127,17 @@ class case_server {
         try {
             return json::parse(line);
         } catch (const json::parse_error& error) {
-            throw driver_error(fmt::format("case server of driver `{}` sent {} that is not JSON: {}: {}",
-                                           command_, what, quoted_excerpt(line), error.what()));
+            throw driver_error(
+                fmt::format("case server of driver `{}` sent {} that is not JSON: {}: {}", command_,
+                            what, quoted_excerpt(line), error.what()));
         }
     }
 
     driver_error gone(const std::string& what) {
         const auto status = process_->exit_status();
-        return driver_error(fmt::format("case server of driver `{}` {}{}; its stderr:\n{}", command_,
-                                        what,
-                                        status ? " (it " + describe_wait_status(*status) + ")" : "",
-                                        indented(pump_.err())));
+        return driver_error(fmt::format(
+            "case server of driver `{}` {}{}; its stderr:\n{}", command_, what,
+            status ? " (it " + describe_wait_status(*status) + ")" : "", indented(pump_.err())));
     }
 
     std::string command_;

@@ -1,6 +1,7 @@
 #include "driver_process.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -8,8 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "errors.hpp"
 #include "pidfd.hpp"

@@ -21,8 +21,7 @@ class driver_process {
     /// Takes charge of `pid`, a case parent that a case server forked (spec/protocol.md,
     /// "Cases"): the runner's own child, the leader of its own process group, talking through
     /// the given channels. Throws driver_error when it is not the runner's child.
-    driver_process(pid_t pid, unique_fd requests, unique_fd replies, unique_fd out,
-                   unique_fd err);
+    driver_process(pid_t pid, unique_fd requests, unique_fd replies, unique_fd out, unique_fd err);
     ~driver_process();
     driver_process(const driver_process&) = delete;
     driver_process& operator=(const driver_process&) = delete;

@@ -42,7 +42,7 @@ child_watch watch_child(session& driver, const std::string& process) {
 }  // namespace
 
 join_timing join_with_timeout(session& driver, const std::string& process, double timeout,
-                             bool must_end) {
+                              bool must_end) {
     const seconds tolerance = timeouts::join_timeout_tolerance();
     const seconds waiting = seconds(std::max(timeout, 0.0)) + tolerance;
     child_watch watch;
@@ -53,27 +53,30 @@ join_timing join_with_timeout(session& driver, const std::string& process, doubl
     const auto id = driver.send({{"op", "join"}, {"process", process}, {"timeout", timeout}});
     if (!must_end) {
         seen.bound = fmt::format("its timeout plus the tolerance, {:.3f}s", waiting.count());
-        seen.answer = driver.await_until(id, sent + std::chrono::duration_cast<clock::duration>(waiting));
+        seen.answer =
+            driver.await_until(id, sent + std::chrono::duration_cast<clock::duration>(waiting));
     } else if (!watched) {
         seen.bound = fmt::format("the tolerance, {:.3f}s", tolerance.count());
         seen.answer = driver.await_within(id, tolerance);
     } else {
         // An end seen before the call counts from the call.
-        const clock::time_point overall =
-            sent + std::chrono::duration_cast<clock::duration>(
-                       watch.ended_already ? tolerance : waiting);
+        const clock::time_point overall = sent + std::chrono::duration_cast<clock::duration>(
+                                                     watch.ended_already ? tolerance : waiting);
         seen.answer = driver.await_until(id, overall, watch.pidfd.get(), tolerance);
         const auto ended = driver.child_end_seen();
-        seen.bound = ended ? fmt::format("the tolerance, {:.3f}s, after the child's end, which "
-                                         "the runner saw {:.3f}s after the call",
-                                         tolerance.count(), seconds(*ended - sent).count())
-                           : fmt::format("the tolerance, {:.3f}s (the child had ended before "
-                                         "the call)",
-                                         tolerance.count());
+        seen.bound = ended ? fmt::format(
+                                 "the tolerance, {:.3f}s, after the child's end, which "
+                                 "the runner saw {:.3f}s after the call",
+                                 tolerance.count(), seconds(*ended - sent).count())
+                           : fmt::format(
+                                 "the tolerance, {:.3f}s (the child had ended before "
+                                 "the call)",
+                                 tolerance.count());
         if (!ended && !watch.ended_already)
-            seen.bound = fmt::format("its timeout plus the tolerance, {:.3f}s; the child did not "
-                                     "end meanwhile",
-                                     waiting.count());
+            seen.bound = fmt::format(
+                "its timeout plus the tolerance, {:.3f}s; the child did not "
+                "end meanwhile",
+                waiting.count());
     }
     seen.took = clock::now() - sent;
     return seen;

@@ -36,7 +36,7 @@ struct join_timing {
 /// finish (slow under load) is never blamed on join(). Without a pid to watch (profile thread),
 /// it is counted from the call.
 join_timing join_with_timeout(session& driver, const std::string& process, double timeout,
-                             bool must_end);
+                              bool must_end);
 
 /// `text` split at '\n'; a last line without '\n' counts as a line.
 std::vector<std::string> lines_of(const std::string& text);

@@ -25,13 +25,20 @@ account& the_account() {
 
 std::string_view phase_name(phase which) {
     switch (which) {
-        case phase::driver_start: return "driver start";
-        case phase::handshake: return "handshake";
-        case phase::commands: return "commands";
-        case phase::events: return "events";
-        case phase::windows: return "windows";
-        case phase::teardown: return "teardown";
-        case phase::other: return "other";
+        case phase::driver_start:
+            return "driver start";
+        case phase::handshake:
+            return "handshake";
+        case phase::commands:
+            return "commands";
+        case phase::events:
+            return "events";
+        case phase::windows:
+            return "windows";
+        case phase::teardown:
+            return "teardown";
+        case phase::other:
+            return "other";
     }
     return "?";
 }

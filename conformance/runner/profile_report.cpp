@@ -50,9 +50,10 @@ void print_profile(const std::vector<std::pair<std::string, nlohmann::json>>& te
     }
     std::sort(rows.begin(), rows.end(),
               [](const auto& a, const auto& b) { return total(a.second) > total(b.second); });
-    std::string text = fmt::format("\nwhere the time went, in seconds of each test's wall time:\n"
-                                   "  {:<52} {:>8}",
-                                   "test", "total");
+    std::string text = fmt::format(
+        "\nwhere the time went, in seconds of each test's wall time:\n"
+        "  {:<52} {:>8}",
+        "test", "total");
     for (std::size_t i = 0; i < phase_count; ++i)
         text += fmt::format(" {:>9}", phase_name(static_cast<phase>(i)).substr(0, 9));
     text += "\n" + row(fmt::format("all {} tests", rows.size()), sum);

@@ -287,7 +287,8 @@ void print_summary(const std::vector<test_outcome>& outcomes,
         count(clause_totals, "SKIP"), count(clause_totals, "NOT RUN"), outcomes.size(),
         test_totals_text(test_totals));
     std::vector<std::pair<std::string, nlohmann::json>> profiles;
-    for (const test_outcome& outcome : outcomes) profiles.emplace_back(outcome.name, outcome.profile);
+    for (const test_outcome& outcome : outcomes)
+        profiles.emplace_back(outcome.name, outcome.profile);
     print_profile(profiles);
     std::fflush(stdout);
 }

@@ -197,8 +197,8 @@ class executor {
             join_with_timeout(driver_, operation.request["process"],
                               operation.request["timeout"].get<double>(), must_end);
         if (seen.answer) return std::move(*seen.answer);
-        throw statement_failed(fmt::format("{} did not return within {}",
-                                           call_text(operation.request), seen.bound));
+        throw statement_failed(
+            fmt::format("{} did not return within {}", call_text(operation.request), seen.bound));
     }
 
     // The runner's own pidfd on a child, opened as soon as start() returns: the child is then
