@@ -107,8 +107,9 @@ TEST(BrokenImplementation, ACrashMidTestIsCrashWithTheSignal) {
     EXPECT_NE(run.exit_code, 0);
     const auto test = run.test("ExitCode.DeathBySignalGivesMinusTheSignal");
     EXPECT_EQ(test["status"], "CRASH") << run.output;
-    EXPECT_NE(test.value("message", std::string()).find("death by signal 6 (Aborted)"),
-              std::string::npos)
+    // A case parent is the runner's own child ("was killed by signal 6 (Aborted)"); a driver
+    // run by /bin/sh is reported through the shell ("... death by signal 6 (Aborted)").
+    EXPECT_NE(test.value("message", std::string()).find("signal 6 (Aborted)"), std::string::npos)
         << run.output;
 }
 
