@@ -1,5 +1,6 @@
 # Registers the conformance suite with ctest once per adapter (adapters/NAME/adapter.conf) whose
-# requirements are present, as tests "conformance.NAME.Suite.Test" labelled "conformance;NAME".
+# requirements are present, as tests "conformance.NAME.Suite.Test" labelled "conformance;NAME"
+# plus the manifest's `labels=` (adapters whose every case starts interpreters say "slow").
 #
 # A manifest's `requires=` lists what the adapter needs: `target:X` for a driver this build makes
 # (absent when, say, Boost is not installed), `python:3.X` for a CPython minor version
@@ -13,6 +14,7 @@ function(startjoin_add_adapter_tests manifest)
   set(driver "")
   set(expectations "")
   set(requirements "")
+  set(extra_labels "")
   file(STRINGS "${manifest}" lines)
   foreach(line IN LISTS lines)
     if(line MATCHES "^driver=(.*)$")
@@ -21,6 +23,8 @@ function(startjoin_add_adapter_tests manifest)
       set(expectations "${directory}/${CMAKE_MATCH_1}")
     elseif(line MATCHES "^requires=(.*)$")
       separate_arguments(requirements UNIX_COMMAND "${CMAKE_MATCH_1}")
+    elseif(line MATCHES "^labels=(.*)$")
+      separate_arguments(extra_labels UNIX_COMMAND "${CMAKE_MATCH_1}")
     endif()
   endforeach()
   if(driver STREQUAL "")
@@ -80,11 +84,17 @@ function(startjoin_add_adapter_tests manifest)
     TEST_LIST "startjoin_${name}_tests"
     DISCOVERY_MODE PRE_TEST
     PROPERTIES TIMEOUT 240 ENVIRONMENT "${environment}")
-  # Two labels, "conformance" and the adapter's name. Not through PROPERTIES above: CMake 3.25's
+  # The labels "conformance", the adapter's name, and the manifest's `labels=` (for example
+  # "slow", so that `./tools/check -LE slow` leaves the slowest adapters out of a quick run). Not through PROPERTIES above: CMake 3.25's
   # GoogleTest module splits a list value there, so the second label would be lost (and with it
   # every property after it). This file runs after the discovered tests are defined.
+  list(JOIN extra_labels ";" extra_text)
+  set(labels "conformance;${name}")
+  if(extra_text)
+    string(APPEND labels ";${extra_text}")
+  endif()
   set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/startjoin-labels-${name}.cmake")
   file(WRITE "${labels_file}"
-    "set_tests_properties(\${startjoin_${name}_tests} PROPERTIES LABELS \"conformance;${name}\")\n")
+    "set_tests_properties(\${startjoin_${name}_tests} PROPERTIES LABELS \"${labels}\")\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
 endfunction()
