@@ -63,20 +63,19 @@ join_timing join_with_timeout(session& driver, const std::string& process, doubl
         const clock::time_point overall = sent + std::chrono::duration_cast<clock::duration>(
                                                      watch.ended_already ? tolerance : waiting);
         seen.answer = driver.await_until(id, overall, watch.pidfd.get(), tolerance);
-        const auto ended = driver.child_end_seen();
-        seen.bound = ended ? fmt::format(
-                                 "the tolerance, {:.3f}s, after the child's end, which "
-                                 "the runner saw {:.3f}s after the call",
-                                 tolerance.count(), seconds(*ended - sent).count())
-                           : fmt::format(
-                                 "the tolerance, {:.3f}s (the child had ended before "
-                                 "the call)",
-                                 tolerance.count());
-        if (!ended && !watch.ended_already)
+        if (const auto ended = driver.child_end_seen()) {
             seen.bound = fmt::format(
-                "its timeout plus the tolerance, {:.3f}s; the child did not "
-                "end meanwhile",
+                "the tolerance, {:.3f}s, after the child's end, which the runner saw {:.3f}s "
+                "after the call",
+                tolerance.count(), seconds(*ended - sent).count());
+        } else if (watch.ended_already) {
+            seen.bound = fmt::format("the tolerance, {:.3f}s (the child had ended before the call)",
+                                     tolerance.count());
+        } else {
+            seen.bound = fmt::format(
+                "its timeout plus the tolerance, {:.3f}s; the child did not end meanwhile",
                 waiting.count());
+        }
     }
     seen.took = clock::now() - sent;
     return seen;
