@@ -45,26 +45,17 @@ std::set<pid_t>& spared() {
     return *pids;
 }
 
-// Every child of this process by a scan of /proc: slower than the children files, but complete
-// even while processes come and go (proc(5): those files may miss a child that changes then).
-std::vector<pid_t> children_by_full_scan() {
-    std::vector<pid_t> children;
-    const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
-    if (!proc) return children;
-    const pid_t self = ::getpid();
-    while (const dirent* entry = ::readdir(proc.get())) {
-        char* end = nullptr;
-        const long pid = std::strtol(entry->d_name, &end, 10);
-        if (end == entry->d_name || *end != '\0') continue;
-        if (!spared().contains(static_cast<pid_t>(pid)) &&
-            read_stat(static_cast<pid_t>(pid)).parent == self)
-            children.push_back(static_cast<pid_t>(pid));
-    }
-    return children;
-}
-
 // The children of this process, from /proc/self/task/TID/children of each of its threads (an
 // orphan is handed to one thread of its subreaper), less the spared ones.
+//
+// proc(5) warns that these lists may miss a child that is added or removed while they are read.
+// Here nothing is removed during a read: children leave the list only when this thread reaps
+// them, never concurrently (the runner reaps on one thread and never ignores SIGCHLD). Additions
+// are orphans handed over to the subreaper, and the kernel hands over the children of an exiting
+// process before that process can be reaped. So while any descendant lives, some child of ours is
+// on the list (living, exiting or a zombie), and an empty list means that no descendant is left:
+// no scan of all of /proc (twice per case, reading the stat file of every process on the machine)
+// is needed to confirm it.
 std::vector<pid_t> children_of_this_process() {
     std::vector<pid_t> children;
     const std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir("/proc/self/task"), ::closedir);
@@ -108,7 +99,7 @@ void stop_sparing(int pid) { spared().erase(pid); }
 
 std::vector<int> living_children(clock::time_point settle) {
     std::vector<int> living;
-    for (const pid_t child : children_by_full_scan()) {
+    for (const pid_t child : children_of_this_process()) {
         if (read_stat(child).state == 'Z') continue;
         const unique_fd pidfd(::pidfd_open(child, 0));
         if (!pidfd) continue;  // gone meanwhile
@@ -130,9 +121,7 @@ void become_subreaper() {
 std::vector<std::string> reap_all_children(clock::time_point deadline) {
     std::vector<std::string> stuck;
     for (;;) {
-        std::vector<pid_t> children = children_of_this_process();
-        // An empty quick list is confirmed by the complete scan before the runner believes it.
-        if (children.empty()) children = children_by_full_scan();
+        const std::vector<pid_t> children = children_of_this_process();
         if (children.empty()) return stuck;
         for (const pid_t child : children) {
             if (!kill_and_reap(child, deadline)) {
