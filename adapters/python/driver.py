@@ -764,6 +764,56 @@ def serve_cases(requests, line):
     return None  # end of file: the runner is gone
 
 
+def _relative_imports(code):
+    """The modules a function imports relatively (`from .popen_fork import Popen`, `from .
+    import resource_tracker`), as names inside its package: each IMPORT_NAME whose level (the
+    first of the two constants before it) is 1, with the names it takes from the package."""
+    import dis  # only here: the server's preparation, run once
+
+    instructions = list(dis.get_instructions(code))
+    names = []
+    for index, instruction in enumerate(instructions):
+        if instruction.opname != "IMPORT_NAME" or index < 2 or \
+                instructions[index - 2].argval != 1:
+            continue
+        if instruction.argval:
+            names.append(instruction.argval)
+        else:  # `from . import a, b`: each IMPORT_FROM that follows names a submodule
+            for following in instructions[index + 1:]:
+                if following.opname != "IMPORT_FROM":
+                    break
+                names.append(following.argval)
+    return names
+
+
+def import_start_machinery(context):
+    """Imports in the case server what multiprocessing imports lazily on a program's first
+    start(): the Popen module of the start method (Process._Popen imports it) and what the
+    methods of its Popen classes import (spawn's resource tracker module, for example). Every
+    case parent, and every child forked from one, then finds them loaded instead of importing
+    them again; nothing is started and no object is created. The modules are read from the code
+    of the Python that runs this, so the list follows each version instead of being written
+    here."""
+    import importlib
+
+    package = context.Process.__module__.rpartition(".")[0]
+    popen_modules = []
+    for name in _relative_imports(context.Process._Popen.__code__):
+        popen_modules.append(importlib.import_module("%s.%s" % (package, name)))
+    for module in popen_modules:
+        popen_class = getattr(module, "Popen", None)
+        for cls in getattr(popen_class, "__mro__", ()):
+            if not cls.__module__.startswith(package + "."):
+                continue
+            for member in vars(cls).values():
+                code = getattr(member, "__code__", None)
+                for name in _relative_imports(code) if code is not None else ():
+                    try:
+                        importlib.import_module("%s.%s" % (package, name))
+                    except ImportError:
+                        pass  # a name the module imports from the package, not a submodule
+
+
 def _signal_dispositions():
     """What this program's signals are set to: the handler of each one Python can read (None
     where it cannot: a handler set outside Python), and the mask."""
@@ -828,6 +878,11 @@ def enter_case(case, dispositions):
     # multiprocessing drew the program's authentication key at import, in the server: a fresh
     # program would have its own, so every case parent draws one.
     multiprocessing.current_process().authkey = os.urandom(32)
+    # From 3.7 on the random module reseeds itself in a forked child (os.register_at_fork); on
+    # 3.6 a case parent would repeat the server's sequence (tempfile's names, for one), where a
+    # fresh program draws its own.
+    if sys.version_info < (3, 7) and "random" in sys.modules:
+        sys.modules["random"].seed()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -893,6 +948,7 @@ def main(argv):
         # A case server from here on. Each case parent comes back out of serve_cases() with
         # its case and goes round again: a fresh Session, its handshake on the case's fd 4.
         dispositions = _signal_dispositions()
+        import_start_machinery(session.context)
         case = serve_cases(requests, line)
         if case is None:
             break
