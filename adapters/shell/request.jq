@@ -46,6 +46,11 @@ def base_steps:
 # decimal and anything else as its JSON text. (This loses types; [start.arguments] says so.)
 def as_word: if type == "string" then . else tojson end;
 
+# A number of seconds >= 0 as W.FFFFFF (microseconds, rounded down), the form bash's `read -t`
+# takes: tostring would write 1e-06.
+def seconds_text: (floor | tostring) + "." + ((. - floor) * 1000000 | floor | tostring
+                                             | "000000"[length:] + .);
+
 # Validates the steps of one script and compiles them into assignments.
 # $id: the script's id; $from: its "from" (a process handle); $where: "" or "step 2 (nest) > ".
 def compile($id; $from; $where):
@@ -78,7 +83,8 @@ def compile($id; $from; $where):
           slot({from: $from, event: text("event")} | tojson; ""; "")
         elif $kind == "wait" or $kind == "orphan" then slot(name("gate"); ""; "")
         elif $kind == "sleep" then
-          slot(field("seconds") | if type == "number" and . >= 0 then (. * 1000000 | floor) / 1000000 | tostring
+          # Fixed-point microseconds: jq writes small numbers as 1e-06, which `read -t` rejects.
+          slot(field("seconds") | if type == "number" and . >= 0 then seconds_text
                                    else bad("\($at): 'seconds' must be a number >= 0") end; ""; "")
         elif $kind == "exit" then slot(integer("code"; 0; 255) | tostring; ""; "")
         elif $kind == "raise" then slot(text("message"); ""; "")
