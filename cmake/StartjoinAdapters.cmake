@@ -5,6 +5,7 @@
 # A manifest's `requires=` lists what the adapter needs: `target:X` for a driver this build makes
 # (absent when, say, Boost is not installed), `python:3.X` for a CPython minor version
 # (adapters/python/with-python finds it), anything else a program looked up on PATH.
+include(${CMAKE_CURRENT_LIST_DIR}/StartjoinConformance.cmake)
 
 set(STARTJOIN_ADAPTER_SEED 1 CACHE STRING "RapidCheck seed for adapters with expectations")
 
@@ -75,33 +76,16 @@ function(startjoin_add_adapter_tests manifest)
   if(driver MATCHES "^([^ ]+) (-S )?[^ ]*/adapters/python/driver\\.py ")
     set_property(GLOBAL APPEND PROPERTY STARTJOIN_PYTHON_INTERPRETERS "${CMAKE_MATCH_1}")
   endif()
-  set(arguments --driver "${driver}")
-  # An adapter with known failures runs its properties with a fixed seed, so the failures its
-  # expectations record reproduce exactly; one without explores a new seed on every run.
-  set(environment "")
-  if(expectations)
-    list(APPEND arguments --expectations "${expectations}")
-    set(environment "RC_PARAMS=seed=${STARTJOIN_ADAPTER_SEED}")
-  endif()
-  gtest_discover_tests(startjoin-conformance
-    EXTRA_ARGS ${arguments}
-    TEST_PREFIX "conformance.${name}."
-    TEST_LIST "startjoin_${name}_tests"
-    DISCOVERY_MODE PRE_TEST
-    PROPERTIES TIMEOUT 240 ENVIRONMENT "${environment}")
   # The labels "conformance", the adapter's name, and the manifest's `labels=` (for example
-  # "slow", so that `./tools/check -LE slow` leaves the slowest adapters out of a quick run). Not through PROPERTIES above: CMake 3.25's
-  # GoogleTest module splits a list value there, so the second label would be lost (and with it
-  # every property after it). This file runs after the discovered tests are defined.
-  list(JOIN extra_labels ";" extra_text)
-  set(labels "conformance;${name}")
-  if(extra_text)
-    string(APPEND labels ";${extra_text}")
-  endif()
-  set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/startjoin-labels-${name}.cmake")
-  file(WRITE "${labels_file}"
-    "set_tests_properties(\${startjoin_${name}_tests} PROPERTIES LABELS \"${labels}\")\n")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
+  # "slow", so that `./tools/check -LE slow` leaves the slowest adapters out of a quick run).
+  startjoin_discover_conformance_tests(
+    RUNNER startjoin-conformance
+    NAME "${name}"
+    PREFIX "conformance.${name}."
+    DRIVER "${driver}"
+    EXPECTATIONS "${expectations}"
+    SEED "${STARTJOIN_ADAPTER_SEED}"
+    LABELS conformance ${name} ${extra_labels})
 endfunction()
 
 # Compiles the python driver's module (adapters/python/startjoin_driver.py) into its __pycache__

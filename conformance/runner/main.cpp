@@ -15,6 +15,7 @@
 #include "certification.hpp"
 #include "clauses.hpp"
 #include "coordinator.hpp"
+#include "data_dirs.hpp"
 #include "driver_launcher.hpp"
 #include "expectations.hpp"
 #include "fixture.hpp"
@@ -85,7 +86,10 @@ int main(int argc, char** argv) {
     const std::vector<std::string> original(argv, argv + argc);
     ::testing::InitGoogleTest(&argc, argv);
     const options parsed =
-        parse_options(original, argc, argv, STARTJOIN_SPEC_DIR, STARTJOIN_REGRESSIONS_DIR);
+        parse_options(original, argc, argv,
+                      {.spec = data_candidates(STARTJOIN_INSTALLED_SPEC_DIR, STARTJOIN_SPEC_DIR),
+                       .regressions = data_candidates(STARTJOIN_INSTALLED_REGRESSIONS_DIR,
+                                                      STARTJOIN_REGRESSIONS_DIR)});
     timeout_multiplier();  // a malformed multiplier stops us here
     enable_profile_printing(parsed.profile);
     if (parsed.worker) {

@@ -1,11 +1,14 @@
 #include "options.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
+
+#include "data_dirs.hpp"
 
 namespace startjoin::conformance {
 namespace {
@@ -23,9 +26,10 @@ constexpr const char* usage =
     "  --repeat N            run the selected tests N times and list every test whose status\n"
     "                        changed between runs; fails if any did or any run failed\n"
     "  --spec DIR            the spec whose scenarios run and whose clauses are reported\n"
-    "                        (default: the source tree's spec/)\n"
-    "  --regressions DIR     scenarios that once failed, run on every driver (default: the\n"
-    "                        source tree's tests/regressions/)\n"
+    "                        (default: ../share/startjoin/spec beside this program when\n"
+    "                        installed, else the source tree's spec/)\n"
+    "  --regressions DIR     scenarios that once failed, run on every driver (default:\n"
+    "                        ../share/startjoin/regressions, else tests/regressions/)\n"
     "  --list-clauses        print each test with the clauses it checks, and exit\n"
     "  --profile             after the summary, print where the time went: driver start,\n"
     "                        handshake, commands, events, observation windows, teardown\n"
@@ -61,10 +65,9 @@ bool is_gtest_flag(std::string_view arg) {
 }  // namespace
 
 options parse_options(const std::vector<std::string>& original, int argc, char** argv,
-                      std::string default_spec, std::string default_regressions) {
+                      const data_defaults& defaults) {
     options parsed;
-    parsed.spec = std::move(default_spec);
-    parsed.regressions = std::move(default_regressions);
+    bool spec_given = false, regressions_given = false;
     parsed.jobs = cores();
     for (const std::string& arg : original) {
         if (is_gtest_flag(arg)) parsed.gtest_flags.push_back(arg);
@@ -94,8 +97,10 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             parsed.expectations = std::move(file);
         } else if (auto spec = value_of("--spec")) {
             parsed.spec = std::move(*spec);
+            spec_given = true;
         } else if (auto regressions = value_of("--regressions")) {
             parsed.regressions = std::move(*regressions);
+            regressions_given = true;
         } else if (auto jobs = value_of("--jobs")) {
             parsed.jobs = count_of("--jobs", *jobs, 256);
         } else if (auto jobs = value_of("-j")) {
@@ -116,6 +121,28 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             parsed.serves_cases = true;
         } else {
             reject(fmt::format("unknown argument '{}'", arg));
+        }
+    }
+    if (!spec_given) {
+        const auto found = first_directory(defaults.spec);
+        if (!found) {
+            // Not a usage error: the installation or the build tree lacks its spec.
+            std::vector<std::string> tried;
+            for (const auto& path : defaults.spec) tried.push_back(path.string());
+            fmt::print(stderr,
+                       "startjoin-conformance: no spec directory found; tried {}; name one with "
+                       "--spec DIR\n",
+                       fmt::join(tried, ", "));
+            std::exit(2);
+        }
+        parsed.spec = found->string();
+    }
+    if (!regressions_given) {
+        // A missing directory holds no regressions (read_regressions).
+        if (const auto found = first_directory(defaults.regressions)) {
+            parsed.regressions = found->string();
+        } else if (!defaults.regressions.empty()) {
+            parsed.regressions = defaults.regressions.back().string();
         }
     }
     return parsed;

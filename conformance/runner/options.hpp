@@ -1,6 +1,7 @@
 // The runner's own command line (gtest takes its --gtest_* flags out of argv first).
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,10 +34,19 @@ struct options {
     std::vector<std::string> gtest_flags;
 };
 
+/// Where to look for the spec and the regressions when --spec and --regressions do not say, in
+/// order of preference (data_dirs.hpp).
+struct data_defaults {
+    std::vector<std::filesystem::path> spec;
+    std::vector<std::filesystem::path> regressions;
+};
+
 /// Reads the runner's flags. `original` is argv before gtest took its flags out of it (for
 /// gtest_flags); `argc`/`argv` after. Bad input prints the usage and exits with status 2,
-/// before any test runs.
+/// before any test runs; so does a spec found in none of `defaults.spec` (naming each path
+/// tried) when --spec does not name one. Without --regressions, the first existing directory
+/// of `defaults.regressions`, else none.
 options parse_options(const std::vector<std::string>& original, int argc, char** argv,
-                      std::string default_spec, std::string default_regressions);
+                      const data_defaults& defaults);
 
 }  // namespace startjoin::conformance

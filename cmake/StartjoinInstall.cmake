@@ -1,0 +1,38 @@
+# `cmake --install build --prefix P`: the runner, the reference driver, the C++ adapter kit with
+# the protocol library it needs, the spec and the regression scenarios the installed runner
+# reads (from ../share/startjoin beside its bin/, conformance/CMakeLists.txt), and the CMake
+# package `startjoin` that lets another project build a driver and register the suite against
+# it (examples/consumer).
+include(CMakePackageConfigHelpers)
+
+set(STARTJOIN_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/startjoin")
+
+set_target_properties(startjoin-conformance PROPERTIES EXPORT_NAME conformance)
+set_target_properties(startjoin-driver-reference PROPERTIES EXPORT_NAME driver_reference)
+install(TARGETS startjoin-conformance startjoin-driver-reference startjoin_adapter
+                startjoin_protocol
+        EXPORT startjoinTargets
+        RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
+        ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/adapters/cpp/include/"
+                  "${PROJECT_SOURCE_DIR}/adapters/protocol/include/"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+# Only the Markdown files: they are what the runner reads (spec_document.hpp).
+install(DIRECTORY "${STARTJOIN_SPEC_DIR}/" DESTINATION "${CMAKE_INSTALL_DATADIR}/startjoin/spec"
+        FILES_MATCHING PATTERN "*.md")
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/tests/regressions/"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/startjoin/regressions" FILES_MATCHING PATTERN "*.md")
+
+install(EXPORT startjoinTargets NAMESPACE startjoin:: DESTINATION "${STARTJOIN_INSTALL_CMAKEDIR}")
+# SameMajorVersion: what a consumer relies on (startjoin_add_conformance, the adapter kit's
+# classes, the protocol the runner speaks) may change only with a new major version, so
+# find_package(startjoin 0.2) accepts 0.2 and any later 0.x. AnyNewerVersion would also accept a
+# 1.0 that changed them.
+write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/startjoinConfigVersion.cmake"
+                                 COMPATIBILITY SameMajorVersion)
+install(FILES "${PROJECT_SOURCE_DIR}/cmake/startjoinConfig.cmake"
+              "${CMAKE_CURRENT_BINARY_DIR}/startjoinConfigVersion.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/StartjoinConformance.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/StartjoinDriver.cmake"
+        DESTINATION "${STARTJOIN_INSTALL_CMAKEDIR}")
