@@ -488,7 +488,7 @@ int run_coordinated(const options& parsed, const std::vector<std::string>& tests
         extra["repeat"] = {
             {"runs", parsed.repeat}, {"failed_runs", failed_runs}, {"changed", changes}};
     }
-    if (parsed.report_json) write_report(*parsed.report_json, last.outcomes, last.hello, extra);
+    write_reports(parsed.reports, last.outcomes, last.hello, extra);
     return failed_runs > 0 || changed > 0 ? 1 : 0;
 }
 

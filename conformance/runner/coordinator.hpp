@@ -21,7 +21,8 @@ std::vector<std::string> selected_tests(const options& parsed);
 std::vector<std::vector<std::string>> batches_of(const std::vector<std::string>& tests);
 
 /// Runs `batches` parsed.repeat times with up to parsed.jobs workers; prints each run's worker
-/// output, summary and (with --repeat) the tests whose status changed; writes --report-json.
+/// output, summary and (with --repeat) the tests whose status changed; writes the reports
+/// (--report-json, --report-junit, --report-markdown) of the last run.
 /// Returns the exit status: 1 if any run failed or any status changed, else 0.
 int run_coordinated(const options& parsed, const std::vector<std::string>& tests,
                     const std::vector<std::vector<std::string>>& batches);

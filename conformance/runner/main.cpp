@@ -1,4 +1,5 @@
-// startjoin-conformance --driver 'COMMAND' [--report-json FILE] [-j N] [--repeat N] [gtest flags]
+// startjoin-conformance --driver 'COMMAND' [--report-json FILE] [--report-junit FILE]
+//                       [--report-markdown FILE] [-j N] [--repeat N] [gtest flags]
 // Wires the runner together: reads the spec and registers its scenarios, certifies the driver,
 // then runs the tests in this process (-j 1, or a worker of a coordinator) or in workers
 // (coordinator.hpp).
@@ -71,7 +72,7 @@ expectations read_expectations(const options& parsed) {
 // Runs the selected tests in this process, reporting through the report listener.
 int run_here(const options& parsed, expectations expected) {
     use_expectations(expected);
-    auto* listener = new report_listener(parsed.report_json, std::move(expected), parsed.worker);
+    auto* listener = new report_listener(parsed.reports, std::move(expected), parsed.worker);
     install_status_printer(listener, parsed.worker);
     ::testing::UnitTest::GetInstance()->listeners().Append(listener);  // gtest owns it
     // gtest counts an expected failure as a failure; the report knows better.

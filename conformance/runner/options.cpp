@@ -14,11 +14,18 @@ namespace startjoin::conformance {
 namespace {
 
 constexpr const char* usage =
-    "usage: startjoin-conformance --driver 'COMMAND' [--report-json FILE] [-j N] [--repeat N]\n"
-    "                             [--spec DIR] [gtest flags]\n"
+    "usage: startjoin-conformance --driver 'COMMAND' [--report-json FILE] [--report-junit FILE]\n"
+    "                             [--report-markdown FILE] [-j N] [--repeat N] [--spec DIR]\n"
+    "                             [gtest flags]\n"
     "       startjoin-conformance --check-traceability [--spec DIR]\n"
     "  --driver COMMAND      the driver to test, run as /bin/sh -c COMMAND (spec/protocol.md)\n"
     "  --report-json FILE    also write every test's and clause's verdict to FILE as JSON\n"
+    "  --report-junit FILE   also write every test's verdict to FILE as JUnit XML, one\n"
+    "                        testsuite per spec section (for CI systems)\n"
+    "  --report-markdown FILE  also write the per-clause summary to FILE as a Markdown table\n"
+    "                        (for $GITHUB_STEP_SUMMARY)\n"
+    "                        A report file that cannot be written stops the runner (status 2)\n"
+    "                        before any test runs; a report is written even when tests fail\n"
     "  --expectations FILE   the driver's known failures (JSON): a matching failure is XFAIL,\n"
     "                        a pass XPASS (which fails the run)\n"
     "  -j N, --jobs N        run the tests in N worker processes at once (default: the number\n"
@@ -92,7 +99,11 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
         } else if (auto driver = value_of("--driver")) {
             parsed.driver = std::move(driver);
         } else if (auto report = value_of("--report-json")) {
-            parsed.report_json = std::move(report);
+            parsed.reports.json = std::move(report);
+        } else if (auto junit = value_of("--report-junit")) {
+            parsed.reports.junit = std::move(junit);
+        } else if (auto markdown = value_of("--report-markdown")) {
+            parsed.reports.markdown = std::move(markdown);
         } else if (auto file = value_of("--expectations")) {
             parsed.expectations = std::move(file);
         } else if (auto spec = value_of("--spec")) {
@@ -143,6 +154,15 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             parsed.regressions = found->string();
         } else if (!defaults.regressions.empty()) {
             parsed.regressions = defaults.regressions.back().string();
+        }
+    }
+    // Found now, not after a run of minutes whose verdict would then be lost.
+    for (const auto& [flag, path] : {std::pair{"--report-json", &parsed.reports.json},
+                                     {"--report-junit", &parsed.reports.junit},
+                                     {"--report-markdown", &parsed.reports.markdown}}) {
+        if (!*path) continue;
+        if (const auto reason = unwritable_reason(**path)) {
+            reject(fmt::format("cannot write the {} report to '{}': {}", flag, **path, *reason));
         }
     }
     return parsed;

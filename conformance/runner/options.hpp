@@ -6,11 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "report_files.hpp"
+
 namespace startjoin::conformance {
 
 struct options {
     std::optional<std::string> driver;
-    std::optional<std::string> report_json;
+    /// --report-json, --report-junit, --report-markdown; parse_options has checked that each
+    /// can be written.
+    report_paths reports;
     std::optional<std::string> expectations;
     std::string spec;
     std::string regressions;
@@ -23,7 +27,7 @@ struct options {
     /// --repeat: how many times the whole selection runs (1: once, no stability report).
     int repeat = 1;
     /// Hidden: this process is a worker of a coordinator (coordinator.hpp). It prints no
-    /// summary and writes its outcomes as they happen to --report-json, one JSON line each.
+    /// summary and writes its outcomes as they happen to reports.json, one JSON line each.
     bool worker = false;
     /// Hidden: the coordinator has certified the driver already; do not check it again.
     bool certified = false;

@@ -10,6 +10,9 @@
 #include "clauses.hpp"
 #include "fixture.hpp"
 #include "profile_report.hpp"
+#include "report_files.hpp"
+#include "report_junit.hpp"
+#include "report_markdown.hpp"
 #include "startjoin/protocol/constants.hpp"
 
 namespace startjoin::conformance {
@@ -153,19 +156,18 @@ hello_info hello_from_json(const nlohmann::json& entry) {
     return hello;
 }
 
-report_listener::report_listener(std::optional<std::string> json_path, expectations expected,
-                                 bool worker)
-    : json_path_(std::move(json_path)), expected_(std::move(expected)), worker_(worker) {
+report_listener::report_listener(report_paths paths, expectations expected, bool worker)
+    : paths_(std::move(paths)), expected_(std::move(expected)), worker_(worker) {
     // A worker's file starts empty, so that what it holds is what this process wrote.
-    if (worker_ && json_path_) std::ofstream(*json_path_, std::ios::trunc);
+    if (worker_ && paths_.json) std::ofstream(*paths_.json, std::ios::trunc);
 }
 
 void report_listener::append_line(const nlohmann::json& line) {
-    std::ofstream file(*json_path_, std::ios::app);
+    std::ofstream file(*paths_.json, std::ios::app);
     file << line.dump() << '\n';
     file.flush();
     if (!file) {
-        fmt::print(stderr, "startjoin-conformance: cannot write the report to {}\n", *json_path_);
+        fmt::print(stderr, "startjoin-conformance: cannot write the report to {}\n", *paths_.json);
         std::exit(2);
     }
 }
@@ -192,7 +194,7 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
                    expected_.find(outcome.name, outcome.clauses)) {
         outcome.status = apply_expectation(*expectation, outcome.status, outcome.message);
     }
-    if (worker_ && json_path_) {
+    if (worker_ && paths_.json) {
         if (!driver_written_ && last_driver()) {
             append_line({{"driver", to_json(*last_driver())}});
             driver_written_ = true;
@@ -205,7 +207,7 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
 void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
     if (worker_) return;  // the coordinator prints the run's summary
     print_summary(outcomes_, last_driver());
-    if (json_path_) write_report(*json_path_, outcomes_, last_driver());
+    write_reports(paths_, outcomes_, last_driver());
 }
 
 namespace {
@@ -231,61 +233,60 @@ std::map<std::string, std::vector<const test_outcome*>> tests_by_clause(
     return by_clause;
 }
 
-struct clause_verdict {
-    std::string status;
-    int passed = 0;
-    std::size_t tests = 0;
-    std::string reason;  // why it was skipped
-    nlohmann::json names = nlohmann::json::array();
-};
+}  // namespace
 
-clause_verdict verdict_of(const std::string& clause,
-                          const std::vector<const test_outcome*>& tests) {
-    clause_verdict verdict;
-    verdict.status = current_spec().find(clause) ? clause_status(tests) : "UNDEFINED";
-    verdict.tests = tests.size();
-    for (const test_outcome* test : tests) {
-        verdict.passed += test->status == "PASS";
-        verdict.names.push_back(test->name);
-        if (test->status == "SKIP" && verdict.reason.empty()) verdict.reason = test->message;
+std::vector<clause_verdict> clause_verdicts(const std::vector<test_outcome>& outcomes) {
+    auto by_clause = tests_by_clause(outcomes);
+    std::vector<clause_verdict> verdicts;
+    for (const std::string& clause : clause_order(by_clause)) {
+        clause_verdict verdict;
+        verdict.id = clause;
+        verdict.tests = std::move(by_clause[clause]);
+        verdict.status = current_spec().find(clause) ? clause_status(verdict.tests) : "UNDEFINED";
+        for (const test_outcome* test : verdict.tests) {
+            verdict.passed += test->status == "PASS";
+            if (test->status == "SKIP" && verdict.reason.empty()) verdict.reason = test->message;
+        }
+        verdicts.push_back(std::move(verdict));
     }
-    return verdict;
+    return verdicts;
 }
 
-}  // namespace
+std::string totals_text(const std::vector<test_outcome>& outcomes,
+                        const std::vector<clause_verdict>& verdicts) {
+    std::map<std::string, int> clause_totals, test_totals;
+    for (const clause_verdict& verdict : verdicts) ++clause_totals[verdict.status];
+    for (const test_outcome& outcome : outcomes) ++test_totals[outcome.status];
+    int failed = 0;
+    for (const auto& [status, number] : clause_totals) {
+        failed += is_failure(status) || status == "UNDEFINED" ? number : 0;
+    }
+    return fmt::format(
+        "{} clauses: {} passed, {} failed, {} expected failures, {} skipped, {} not run; "
+        "{} tests: {}",
+        verdicts.size(), count(clause_totals, "PASS"), failed, count(clause_totals, "XFAIL"),
+        count(clause_totals, "SKIP"), count(clause_totals, "NOT RUN"), outcomes.size(),
+        test_totals_text(test_totals));
+}
 
 void print_summary(const std::vector<test_outcome>& outcomes,
                    const std::optional<hello_info>& hello) {
-    auto by_clause = tests_by_clause(outcomes);
-    const std::vector<std::string> order = clause_order(by_clause);
+    const std::vector<clause_verdict> verdicts = clause_verdicts(outcomes);
     fmt::print("\nstartjoin conformance of driver `{}`", driver_command());
     if (hello) {
         fmt::print(": {} {} (protocol {}, profile {})", hello->implementation, hello->version,
                    hello->protocol, hello->profile);
     }
     fmt::print("\n  {:<36} {:>7}  {}\n", "clause", "tests", "status");
-    std::map<std::string, int> clause_totals, test_totals;
-    for (const std::string& clause : order) {
-        const clause_verdict verdict = verdict_of(clause, by_clause[clause]);
-        ++clause_totals[verdict.status];
-        fmt::print("  {:<36} {:>3}/{:<3}  {}{}\n", "[" + clause + "]", verdict.passed,
-                   verdict.tests, verdict.status,
+    for (const clause_verdict& verdict : verdicts) {
+        fmt::print("  {:<36} {:>3}/{:<3}  {}{}\n", "[" + verdict.id + "]", verdict.passed,
+                   verdict.tests.size(), verdict.status,
                    verdict.status == "SKIP" ? " (" + verdict.reason + ")" : "");
     }
     for (const test_outcome& outcome : outcomes) {
-        ++test_totals[outcome.status];
         if (is_failure(outcome.status)) fmt::print("  {} {}\n", outcome.status, outcome.name);
     }
-    int failed = 0;
-    for (const auto& [status, number] : clause_totals) {
-        failed += is_failure(status) || status == "UNDEFINED" ? number : 0;
-    }
-    fmt::print(
-        "{} clauses: {} passed, {} failed, {} expected failures, {} skipped, {} not run; "
-        "{} tests: {}\n",
-        order.size(), count(clause_totals, "PASS"), failed, count(clause_totals, "XFAIL"),
-        count(clause_totals, "SKIP"), count(clause_totals, "NOT RUN"), outcomes.size(),
-        test_totals_text(test_totals));
+    fmt::print("{}\n", totals_text(outcomes, verdicts));
     std::vector<std::pair<std::string, nlohmann::json>> profiles;
     for (const test_outcome& outcome : outcomes)
         profiles.emplace_back(outcome.name, outcome.profile);
@@ -295,14 +296,13 @@ void print_summary(const std::vector<test_outcome>& outcomes,
 
 void write_report(const std::string& path, const std::vector<test_outcome>& outcomes,
                   const std::optional<hello_info>& hello, const nlohmann::json& extra) {
-    auto by_clause = tests_by_clause(outcomes);
     std::map<std::string, int> clause_totals, test_totals;
     nlohmann::json clauses = nlohmann::json::array();
-    for (const std::string& clause : clause_order(by_clause)) {
-        const clause_verdict verdict = verdict_of(clause, by_clause[clause]);
+    for (const clause_verdict& verdict : clause_verdicts(outcomes)) {
         ++clause_totals[verdict.status];
-        nlohmann::json entry = {
-            {"id", clause}, {"status", verdict.status}, {"tests", verdict.names}};
+        nlohmann::json names = nlohmann::json::array();
+        for (const test_outcome* test : verdict.tests) names.push_back(test->name);
+        nlohmann::json entry = {{"id", verdict.id}, {"status", verdict.status}, {"tests", names}};
         if (verdict.status == "SKIP") entry["reason"] = verdict.reason;
         clauses.push_back(std::move(entry));
     }
@@ -325,11 +325,15 @@ void write_report(const std::string& path, const std::vector<test_outcome>& outc
         {"clauses", clauses},
         {"totals", {{"tests", test_totals}, {"clauses", clause_totals}}}};
     for (const auto& [key, value] : extra.items()) report[key] = value;
-    std::ofstream file(path);
-    file << report.dump(2) << '\n';
-    if (!file) {
-        fmt::print(stderr, "startjoin-conformance: cannot write the report to {}\n", path);
-        std::exit(2);  // a report the caller asked for and silently lacks is worse than none
+    write_report_file("--report-json", path, report.dump(2) + "\n");
+}
+
+void write_reports(const report_paths& paths, const std::vector<test_outcome>& outcomes,
+                   const std::optional<hello_info>& hello, const nlohmann::json& extra) {
+    if (paths.json) write_report(*paths.json, outcomes, hello, extra);
+    if (paths.junit) write_report_file("--report-junit", *paths.junit, junit_report(outcomes));
+    if (paths.markdown) {
+        write_report_file("--report-markdown", *paths.markdown, markdown_report(outcomes, hello));
     }
 }
 

@@ -1,6 +1,7 @@
 // The verdict per test and per spec clause: printed as a summary after the run, and written as
-// JSON with --report-json. A run in one process collects it with report_listener; a parallel run
-// (coordinator.hpp) merges its workers' outcomes and prints the same summary.
+// JSON with --report-json (and for CI systems with --report-junit and --report-markdown). A run in
+// one process collects it with report_listener; a parallel run (coordinator.hpp) merges its
+// workers' outcomes and prints the same summary.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "expectations.hpp"
+#include "report_files.hpp"
 #include "session.hpp"
 #include "spec_document.hpp"
 
@@ -38,6 +40,24 @@ bool is_failure(const std::string& status);
 /// 1 if any outcome is a failure (expected failures aside), else 0.
 int exit_status_of(const std::vector<test_outcome>& outcomes);
 
+/// One clause's verdict: its worst test's status (UNDEFINED for a clause the spec lacks), how
+/// many of its tests passed, and why it was skipped.
+struct clause_verdict {
+    std::string id;
+    std::string status;
+    int passed = 0;
+    std::vector<const test_outcome*> tests;  ///< into the outcomes it was made from
+    std::string reason;
+};
+
+/// The verdict of every clause of the spec, in its order, then of any clause a test cites that
+/// the spec lacks.
+std::vector<clause_verdict> clause_verdicts(const std::vector<test_outcome>& outcomes);
+
+/// The summary's last line: "56 clauses: 56 passed, 0 failed, ...; 89 tests: 89 passed".
+std::string totals_text(const std::vector<test_outcome>& outcomes,
+                        const std::vector<clause_verdict>& verdicts);
+
 /// Prints the per-clause summary of every clause of the spec, the failed tests, and the totals,
 /// for the driver that answered `hello`.
 void print_summary(const std::vector<test_outcome>& outcomes,
@@ -49,6 +69,12 @@ void write_report(const std::string& path, const std::vector<test_outcome>& outc
                   const std::optional<hello_info>& hello,
                   const nlohmann::json& extra = nlohmann::json::object());
 
+/// Writes every report `paths` names: JSON (with `extra`), JUnit XML, Markdown. Exits with
+/// status 2 if one cannot be written.
+void write_reports(const report_paths& paths, const std::vector<test_outcome>& outcomes,
+                   const std::optional<hello_info>& hello,
+                   const nlohmann::json& extra = nlohmann::json::object());
+
 /// A worker's report is JSON lines, written as tests end so that a worker that dies keeps what
 /// it had: {"test": {...}} per test, {"driver": {...}} once its handshake is known.
 nlohmann::json to_json(const test_outcome& outcome);
@@ -56,12 +82,12 @@ test_outcome test_outcome_from_json(const nlohmann::json& entry);
 nlohmann::json to_json(const hello_info& hello);
 hello_info hello_from_json(const nlohmann::json& entry);
 
-/// Collects outcomes as tests end. At the end of the program prints the summary and, if
-/// `json_path` is set, writes the report there; a worker instead appends each outcome to
-/// `json_path` at once and prints nothing.
+/// Collects outcomes as tests end. At the end of the program prints the summary and writes the
+/// reports `paths` names; a worker instead appends each outcome to `paths.json` at once and
+/// prints nothing.
 class report_listener : public ::testing::EmptyTestEventListener {
   public:
-    report_listener(std::optional<std::string> json_path, expectations expected, bool worker);
+    report_listener(report_paths paths, expectations expected, bool worker);
     void OnTestStart(const ::testing::TestInfo& info) override;
     void OnTestEnd(const ::testing::TestInfo& info) override;
     void OnTestProgramEnd(const ::testing::UnitTest& unit) override;
@@ -76,7 +102,7 @@ class report_listener : public ::testing::EmptyTestEventListener {
   private:
     void append_line(const nlohmann::json& line);
 
-    std::optional<std::string> json_path_;
+    report_paths paths_;
     expectations expected_;
     bool worker_;
     bool driver_written_ = false;
