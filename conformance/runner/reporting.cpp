@@ -9,6 +9,7 @@
 
 #include "clauses.hpp"
 #include "fixture.hpp"
+#include "json_text.hpp"
 #include "profile_report.hpp"
 #include "report_files.hpp"
 #include "report_junit.hpp"
@@ -164,7 +165,7 @@ report_listener::report_listener(report_paths paths, expectations expected, bool
 
 void report_listener::append_line(const nlohmann::json& line) {
     std::ofstream file(*paths_.json, std::ios::app);
-    file << line.dump() << '\n';
+    file << json_text(line) << '\n';
     file.flush();
     if (!file) {
         fmt::print(stderr, "startjoin-conformance: cannot write the report to {}\n", *paths_.json);
@@ -325,7 +326,7 @@ void write_report(const std::string& path, const std::vector<test_outcome>& outc
         {"clauses", clauses},
         {"totals", {{"tests", test_totals}, {"clauses", clause_totals}}}};
     for (const auto& [key, value] : extra.items()) report[key] = value;
-    write_report_file("--report-json", path, report.dump(2) + "\n");
+    write_report_file("--report-json", path, json_text(report, 2) + "\n");
 }
 
 void write_reports(const report_paths& paths, const std::vector<test_outcome>& outcomes,

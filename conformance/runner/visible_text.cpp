@@ -39,19 +39,18 @@ bool allowed_in_xml(char32_t code) {
            (code >= 0xE000 && code <= 0xFFFD) || (code >= 0x10000 && code <= 0x10FFFF);
 }
 
-}  // namespace
-
-std::string visible_text(std::string_view text) {
+// `text` with every byte that `keep` rejects written as `\xNN`: a valid character that is not
+// kept shows all its bytes; a broken sequence shows one byte and resynchronizes at the next.
+template <typename Keep>
+std::string escaped_unless(std::string_view text, Keep keep) {
     std::string visible;
     visible.reserve(text.size());
     while (!text.empty()) {
         char32_t code = 0;
         std::size_t length = utf8_length(text, code);
-        if (length > 0 && allowed_in_xml(code) && code != 0x7F) {
+        if (length > 0 && keep(code)) {
             visible.append(text.substr(0, length));
         } else {
-            // A valid but disallowed character shows all its bytes; a broken sequence shows
-            // one byte and resynchronizes at the next.
             length = length > 0 ? length : 1;
             for (std::size_t i = 0; i < length; ++i) {
                 visible += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
@@ -60,6 +59,16 @@ std::string visible_text(std::string_view text) {
         text.remove_prefix(length);
     }
     return visible;
+}
+
+}  // namespace
+
+std::string visible_text(std::string_view text) {
+    return escaped_unless(text, [](char32_t code) { return allowed_in_xml(code) && code != 0x7F; });
+}
+
+std::string valid_utf8_text(std::string_view text) {
+    return escaped_unless(text, [](char32_t) { return true; });
 }
 
 std::string_view first_line(std::string_view text) { return text.substr(0, text.find('\n')); }

@@ -13,6 +13,10 @@ namespace startjoin::conformance {
 /// become `\xNN` (one per byte), so "a\x01b" reads `a\x01b`. A backslash is kept as it is.
 std::string visible_text(std::string_view text);
 
+/// `text` as valid UTF-8: every byte of an invalid sequence becomes `\xNN`, everything else is
+/// kept (for JSON, which can carry any character but no broken UTF-8).
+std::string valid_utf8_text(std::string_view text);
+
 /// The first line of `text` (up to the first newline), for one-line summaries.
 std::string_view first_line(std::string_view text);
 

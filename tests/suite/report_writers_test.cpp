@@ -1,9 +1,11 @@
-// The escaping under the JUnit and Markdown reports, on bytes a real run cannot easily produce
-// (invalid UTF-8 from a driver's stderr): they must stay visible and leave valid output.
+// The escaping under the JSON, JUnit and Markdown reports, on bytes a real run cannot easily
+// produce in every place (invalid UTF-8 from a driver): they must stay visible and leave valid
+// output.
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "json_text.hpp"
 #include "report_markdown.hpp"
 #include "visible_text.hpp"
 #include "xml_writer.hpp"
@@ -28,6 +30,19 @@ TEST(VisibleText, EscapesControlCharactersAndInvalidBytes) {
     EXPECT_EQ(visible_text("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
     EXPECT_EQ(visible_text("\xef\xbf\xbe"), "\\xef\\xbf\\xbe");  // U+FFFE, no XML character
     EXPECT_EQ(visible_text("\xe2\x82x"), "\\xe2\\x82x");         // resynchronizes at the next byte
+}
+
+TEST(ValidUtf8Text, EscapesOnlyBrokenUtf8) {
+    // JSON carries any character (control characters as \u0001), but no broken UTF-8.
+    EXPECT_EQ(valid_utf8_text("a\x01\x7f \xc3\xa9 \xef\xbf\xbe"),
+              "a\x01\x7f \xc3\xa9 \xef\xbf\xbe");
+    EXPECT_EQ(valid_utf8_text("\xff\xfe ok \xc3"), "\\xff\\xfe ok \\xc3");
+}
+
+TEST(JsonText, WritesBrokenUtf8AsVisibleEscapes) {
+    const nlohmann::json report = {{"message", "stderr: \xff!"}, {"keys", {{"\xfe", 1}}}};
+    EXPECT_EQ(json_text(report), R"({"keys":{"\\xfe":1},"message":"stderr: \\xff!"})");
+    EXPECT_EQ(json_text(nlohmann::json{{"a", "\xc3\xa9"}}), "{\"a\":\"\xc3\xa9\"}");
 }
 
 TEST(XmlEscaped, EscapesMarkupAndKeepsWhitespaceThroughParsing) {

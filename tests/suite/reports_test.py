@@ -296,6 +296,24 @@ def bad_paths(args, directory):
     print("bad report paths: exit 2 before the driver starts, naming the flag, path and reason")
 
 
+def invalid_utf8_run(args, directory):
+    # A driver that prints bytes that are not UTF-8 and dies: BROKEN, its stderr in the protocol
+    # check's problems. No report may be lost for such bytes (nlohmann::json refuses to write
+    # them); they show as \xNN.
+    driver = "printf '\\377\\376 not utf-8\\n' >&2; exit 1"
+    status, report, junit, markdown, output = run_with_reports(
+        args.runner, driver, directory, ["-j", "1", "--gtest_brief=1", "--gtest_filter=Start.*"])
+    check(status == 1, "the run against a broken driver did not fail", status, output)
+    check(report["tests"] and all(test["status"] == "BROKEN" for test in report["tests"]),
+          "the broken driver's tests are not BROKEN", [t["status"] for t in report["tests"]])
+    problems = report["certification"]["problems"]
+    check(any("\\xff\\xfe not utf-8" in problem for problem in problems),
+          "the JSON report lacks the driver's bytes as visible escapes", problems)
+    errors = [case.find("error") for case in junit.iter("testcase")]
+    check(errors and all(error is not None for error in errors), "BROKEN is not <error> in JUnit")
+    print("invalid UTF-8 from a driver: all three reports written, the bytes shown as \\xNN")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runner", required=True)
@@ -306,6 +324,7 @@ def main():
         try:
             bad_paths(args, directory)
             reference_run(args, directory)
+            invalid_utf8_run(args, directory)
             mutant_run(args, directory, list_clauses(args.runner))
         except Failure as failure:
             print(f"FAILED: {failure}")
