@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -11,6 +12,10 @@
 namespace startjoin::conformance {
 
 expectations expectations::read(const std::string& path) {
+    // A folder opens as a stream and fails only on the first read, with a message that names
+    // no file: say which file and why before reading.
+    if (std::filesystem::is_directory(path))
+        throw std::runtime_error("cannot read the expectations file " + path + ": it is a folder");
     std::ifstream file(path);
     if (!file) throw std::runtime_error("cannot read the expectations file " + path);
     nlohmann::json entries = nlohmann::json::parse(file, nullptr, false);

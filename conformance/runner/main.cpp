@@ -132,18 +132,26 @@ int main(int argc, char** argv) {
     }
     set_driver_command(*parsed.driver);
     expectations expected = read_expectations(parsed);
-    // Which tests run, and in how many batches, before anything starts: with one batch a
-    // worker would only add a process.
+    // Which tests run, and in how many batches, before anything starts: a filter that selects
+    // nothing is a mistyped command line, not a passing run; with one batch a worker would only
+    // add a process.
     std::vector<std::string> tests;
     std::vector<std::vector<std::string>> batches;
-    if (!parsed.worker && (parsed.jobs > 1 || parsed.repeat > 1)) {
+    if (!parsed.worker) {
         try {
             tests = selected_tests(parsed);
         } catch (const std::exception& error) {
             fmt::print(stderr, "startjoin-conformance: cannot list the tests: {}\n", error.what());
             return 2;
         }
-        batches = batches_of(tests);
+        if (tests.empty()) {
+            fmt::print(stderr,
+                       "startjoin-conformance: --gtest_filter={} selects no test "
+                       "(--gtest_list_tests lists them)\n",
+                       ::testing::GTEST_FLAG(filter));
+            return 2;
+        }
+        if (parsed.jobs > 1 || parsed.repeat > 1) batches = batches_of(tests);
     }
 
     // A driver that dies must show up as an error on write, not kill the runner.
