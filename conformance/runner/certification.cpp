@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "errors.hpp"
 #include "session.hpp"
 
 namespace startjoin::conformance {
@@ -160,6 +161,8 @@ std::vector<std::string> certify_driver(const std::string& command) {
         }
         driver.finish();
         return check.problems;
+    } catch (const driver_not_runnable&) {
+        throw;  // a setup error: the caller stops before any test
     } catch (const std::exception& error) {
         return {error.what()};  // the session's own message names the driver and quotes it
     }

@@ -14,6 +14,15 @@ class driver_error : public std::runtime_error {
     explicit driver_error(const std::string& message) : std::runtime_error("[BROKEN] " + message) {}
 };
 
+/// The driver command could not be run at all: /bin/sh found no such program (exit 127) or
+/// could not execute it (exit 126) before any handshake. A setup mistake on the command line,
+/// not a verdict on anything: the runner stops before its tests with exit 2. Everywhere else it
+/// is a driver_error (BROKEN), which it is.
+class driver_not_runnable : public driver_error {
+  public:
+    explicit driver_not_runnable(const std::string& message) : driver_error(message) {}
+};
+
 /// The driver died after its handshake, while the runner waited for it: the implementation
 /// crashed (a signal, an unexpected exit). Reported as CRASH.
 class driver_crash : public std::runtime_error {

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "certification.hpp"
@@ -18,6 +19,7 @@
 #include "coordinator.hpp"
 #include "data_dirs.hpp"
 #include "driver_launcher.hpp"
+#include "errors.hpp"
 #include "expectations.hpp"
 #include "fixture.hpp"
 #include "options.hpp"
@@ -158,7 +160,16 @@ int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
     become_subreaper();
     if (!parsed.certified) {
-        std::vector<std::string> problems = certify_driver(*parsed.driver);
+        std::vector<std::string> problems;
+        try {
+            problems = certify_driver(*parsed.driver);
+        } catch (const driver_not_runnable& error) {
+            // Every test would be BROKEN for a reason that is the command line's, not the
+            // driver's: a usage error, before any test.
+            fmt::print(stderr, "startjoin-conformance: {}\n",
+                       std::string_view(error.what()).substr(std::string_view("[BROKEN] ").size()));
+            return 2;
+        }
         if (!::testing::GTEST_FLAG(brief) || !problems.empty()) {
             fmt::print("protocol check of driver `{}`: {}\n", *parsed.driver,
                        problems.empty() ? "certified" : "BROKEN");

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -86,6 +87,15 @@ void session::read_hello() {
     if (!hello_line_) {
         if (pump_->driver_exited() || pump_->replies_closed()) {
             const std::string why = why_it_stopped();
+            const std::optional<int> status = driver_->exit_status();
+            // The shell's own codes for "not found" and "not executable": the command never ran.
+            if (status && WIFEXITED(*status) &&
+                (WEXITSTATUS(*status) == 127 || WEXITSTATUS(*status) == 126)) {
+                throw driver_not_runnable(fmt::format(
+                    "{} could not be run: /bin/sh {} ({}); its stderr:\n{}", driver_name(), why,
+                    WEXITSTATUS(*status) == 127 ? "command not found" : "not executable",
+                    indented(pump_->err())));
+            }
             throw driver_error(
                 fmt::format("{} {} before sending its handshake on fd 4; its stderr:\n{}",
                             driver_name(), why, indented(pump_->err())));

@@ -124,17 +124,6 @@ TEST(BrokenDriver, DeathDuringTheProtocolCheckIsBrokenWithTheSignal) {
     EXPECT_NE(broken_reasons(run).find("killed by signal 11"), std::string::npos) << run.output;
 }
 
-TEST(BrokenDriver, MissingProgramIsBrokenWithItsStderr) {
-    const runner_result run = run_runner({"--driver", "/nonexistent/startjoin-driver", any_test});
-    const auto test = run.test("Join.BeforeStartIsInvalidState");
-    EXPECT_EQ(test["status"], "BROKEN") << run.output;
-    const std::string reasons = broken_reasons(run);
-    EXPECT_NE(reasons.find("exited with status 127 before sending its handshake"),
-              std::string::npos)
-        << run.output;
-    EXPECT_NE(reasons.find("/nonexistent/startjoin-driver"), std::string::npos) << run.output;
-}
-
 // The deadline is scaled down so the test is quick; the verdict does not depend on its length.
 TEST(BrokenImplementation, AHangingOperationTimesOutInsteadOfHangingTheRun) {
     const runner_result run = run_runner({"--driver", mutant("start-waits-for-child"),
