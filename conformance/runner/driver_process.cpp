@@ -13,6 +13,7 @@
 #include "errors.hpp"
 #include "pidfd.hpp"
 #include "reaper.hpp"
+#include "shell_command.hpp"
 #include "startjoin/protocol/constants.hpp"
 
 namespace startjoin::conformance {
@@ -89,8 +90,9 @@ driver_process::driver_process(const std::string& command,
     actions.dup_to(child_replies.get(), protocol::reply_fd);
     const spawn_attributes attributes;
 
+    const std::string command_line = shell_command_line(command);
     std::vector<char*> argv = {const_cast<char*>("/bin/sh"), const_cast<char*>("-c"),
-                               const_cast<char*>(command.c_str()), nullptr};
+                               const_cast<char*>(command_line.c_str()), nullptr};
     std::vector<char*> envp;
     for (const std::string& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
     envp.push_back(nullptr);
@@ -181,7 +183,8 @@ std::string describe_wait_status(int status) {
     if (WIFEXITED(status)) {
         const int code = WEXITSTATUS(status);
         std::string text = "exited with status " + std::to_string(code);
-        // The driver runs under /bin/sh, which reports its command's death by signal S as 128+S.
+        // A driver command that is not one simple command runs under /bin/sh
+        // (shell_command.hpp), which reports its command's death by signal S as 128+S.
         if (code > 128 && code <= 128 + 64) {
             text += " (the shell's report of death by signal " + std::to_string(code - 128) + " (" +
                     ::strsignal(code - 128) + "))";

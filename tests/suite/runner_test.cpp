@@ -124,6 +124,33 @@ TEST(BrokenDriver, DeathDuringTheProtocolCheckIsBrokenWithTheSignal) {
     EXPECT_NE(broken_reasons(run).find("killed by signal 11"), std::string::npos) << run.output;
 }
 
+// A driver program that closes its reply channel but keeps running broke the protocol; with the
+// shell in between holding fd 4 open, this was a TIMEOUT blamed on the implementation after the
+// whole reply deadline. The command is one simple command, so it replaces the shell. The runner
+// still waits for a driver that closed fd 4 to exit (a dying one does at once); this one never
+// does, so the deadline is scaled down: the verdict does not depend on its length.
+TEST(BrokenDriver, ClosingTheReplyChannelIsBrokenAtOnce) {
+    const std::string hello =
+        "{\"hello\":\"startjoin\",\"protocol\":1,\"implementation\":\"fake\","
+        "\"version\":\"0\",\"profile\":\"process\",\"features\":[]}";
+    const std::string driver =
+        "bash -c 'printf \"%s\\n\" \"$0\" >&4; read -r request <&3; "
+        "exec 4>&-; exec sleep infinity' '" +
+        hello + "'";
+    const runner_result run =
+        run_runner({"--driver", driver, any_test}, {"STARTJOIN_TIMEOUT_MULTIPLIER=0.05"});
+    const auto test = run.test("Join.BeforeStartIsInvalidState");
+    EXPECT_EQ(test["status"], "BROKEN") << run.output;
+    EXPECT_NE(broken_reasons(run).find("closed fd 4 but kept running"), std::string::npos)
+        << run.output;
+}
+
+// Without a shell in between, a driver's death by a signal is reported as that signal.
+TEST(BrokenDriver, ADriverKilledByASignalIsReportedWithTheSignal) {
+    const runner_result run = run_runner({"--driver", "bash -c 'kill -TERM $$'", any_test});
+    EXPECT_NE(broken_reasons(run).find("was killed by signal 15"), std::string::npos) << run.output;
+}
+
 // The deadline is scaled down so the test is quick; the verdict does not depend on its length.
 TEST(BrokenImplementation, AHangingOperationTimesOutInsteadOfHangingTheRun) {
     const runner_result run = run_runner({"--driver", mutant("start-waits-for-child"),
