@@ -7,18 +7,21 @@
 #include <cerrno>
 #include <vector>
 
+#include "capture_limits.hpp"
 #include "errors.hpp"
 
 namespace startjoin::conformance {
 namespace {
 
-// Appends what `fd` has now to `into`. Returns false at end of file.
-bool read_available(int fd, std::string& into) {
+// Hands what `fd` has now to `sink`, a block at a time, so that no channel is read into memory
+// faster than its consumer can bound it. Returns false at end of file.
+template <class Sink>
+bool read_available(int fd, Sink sink) {
     char block[65536];
     for (;;) {
         const ssize_t got = ::read(fd, block, sizeof block);
         if (got > 0) {
-            into.append(block, static_cast<std::size_t>(got));
+            sink(std::string_view(block, static_cast<std::size_t>(got)));
             continue;
         }
         if (got == 0) return false;
@@ -28,14 +31,22 @@ bool read_available(int fd, std::string& into) {
     }
 }
 
-// Calls `each` for every complete line in `buffer` and keeps the incomplete rest.
+// Appends `bytes` to `buffer`, calls `each` for every complete line and keeps the incomplete
+// rest, which may not grow past line_limit: a line that long, or one that never ends, is a
+// protocol error of `channel`.
 template <class Each>
-void take_lines(std::string& buffer, Each each) {
+void take_lines(std::string& buffer, std::string_view bytes, const char* channel, Each each) {
+    buffer.append(bytes);
     std::size_t start = 0;
     for (std::size_t end; (end = buffer.find('\n', start)) != std::string::npos; start = end + 1) {
+        if (end - start > line_limit) break;
         each(buffer.substr(start, end - start));
     }
     buffer.erase(0, start);
+    if (buffer.size() > line_limit) {
+        throw driver_error(fmt::format("{} carried a line longer than {} bytes (it began {})",
+                                       channel, line_limit, quoted_excerpt(buffer, 200)));
+    }
 }
 
 void make_nonblocking(int fd) {
@@ -52,7 +63,9 @@ channel_pump::channel_pump(driver_process& driver, int trace_fd, line_handler on
     : driver_(driver),
       trace_fd_(trace_fd),
       on_reply_(std::move(on_reply)),
-      on_trace_(std::move(on_trace)) {
+      on_trace_(std::move(on_trace)),
+      out_(capture_limit()),
+      err_(capture_limit()) {
     make_nonblocking(driver_.replies().get());
     make_nonblocking(driver_.console_out().get());
     make_nonblocking(driver_.console_err().get());
@@ -92,9 +105,14 @@ bool channel_pump::pump_until(clock::time_point deadline, const std::function<bo
 
 void channel_pump::read_round(bool replies_ready, bool out_ready, bool err_ready) {
     // Console and trace first: a reply must find every event written before it recorded.
-    if (out_ready && driver_.console_out() && !read_available(driver_.console_out().get(), out_))
+    const auto keep = [](bounded_capture& capture) {
+        return [&capture](std::string_view bytes) { capture.append(bytes); };
+    };
+    if (out_ready && driver_.console_out() &&
+        !read_available(driver_.console_out().get(), keep(out_)))
         driver_.console_out().reset();  // end of file: every writer is gone
-    if (err_ready && driver_.console_err() && !read_available(driver_.console_err().get(), err_))
+    if (err_ready && driver_.console_err() &&
+        !read_available(driver_.console_err().get(), keep(err_)))
         driver_.console_err().reset();
     read_trace();
     if (replies_ready) read_replies();
@@ -104,14 +122,17 @@ void channel_pump::drain() { read_round(!replies_closed_, true, true); }
 
 void channel_pump::read_trace() {
     if (trace_fd_ < 0) return;
-    read_available(trace_fd_, trace_buffer_);
-    take_lines(trace_buffer_, on_trace_);
+    read_available(trace_fd_, [&](std::string_view bytes) {
+        take_lines(trace_buffer_, bytes, "the trace FIFO", on_trace_);
+    });
 }
 
 void channel_pump::read_replies() {
     if (replies_closed_) return;
-    if (!read_available(driver_.replies().get(), reply_buffer_)) replies_closed_ = true;
-    take_lines(reply_buffer_, on_reply_);
+    const bool open = read_available(driver_.replies().get(), [&](std::string_view bytes) {
+        take_lines(reply_buffer_, bytes, "fd 4 (the replies)", on_reply_);
+    });
+    if (!open) replies_closed_ = true;
 }
 
 std::string quoted_excerpt(std::string_view text, std::size_t limit) {

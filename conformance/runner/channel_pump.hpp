@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "bounded_capture.hpp"
 #include "driver_process.hpp"
 #include "timeouts.hpp"
 
@@ -38,8 +39,9 @@ class channel_pump {
 
     bool replies_closed() const { return replies_closed_; }
     bool driver_exited() const { return driver_exited_; }
-    const std::string& out() const { return out_; }
-    const std::string& err() const { return err_; }
+    /// The console streams, within capture_limit() (bounded_capture.hpp).
+    const std::string& out() const { return out_.text(); }
+    const std::string& err() const { return err_.text(); }
 
   private:
     void read_round(bool replies_ready, bool out_ready, bool err_ready);
@@ -51,7 +53,8 @@ class channel_pump {
     int watched_fd_ = -1;
     std::optional<clock::time_point> watched_ready_at_;
     line_handler on_reply_, on_trace_;
-    std::string reply_buffer_, trace_buffer_, out_, err_;
+    std::string reply_buffer_, trace_buffer_;
+    bounded_capture out_, err_;
     bool replies_closed_ = false;
     bool driver_exited_ = false;
 };

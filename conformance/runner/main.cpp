@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "capture_limits.hpp"
 #include "certification.hpp"
 #include "clauses.hpp"
 #include "coordinator.hpp"
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
                        .regressions = data_candidates(STARTJOIN_INSTALLED_REGRESSIONS_DIR,
                                                       STARTJOIN_REGRESSIONS_DIR)});
     timeout_multiplier();  // a malformed multiplier stops us here
+    capture_limit();       // and a malformed capture limit
     enable_profile_printing(parsed.profile);
     if (parsed.worker) {
         // A worker outlives no coordinator: its tests would run on with no one to report to.

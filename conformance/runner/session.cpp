@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "capture_limits.hpp"
 #include "driver_launcher.hpp"
 #include "errors.hpp"
 #include "profile.hpp"
@@ -164,6 +165,10 @@ void session::on_trace_line(const std::string& line) {
         throw driver_error(fmt::format(
             "{}: malformed trace line {}: it needs string fields \"from\" and \"event\"",
             driver_name(), quoted_excerpt(line)));
+    }
+    if (history_.size() >= event_limit) {
+        throw driver_error(fmt::format("{}: more than {} trace events in one test; the last was {}",
+                                       driver_name(), event_limit, quoted_excerpt(line)));
     }
     history_.push_back({history_entry::kind::trace, event["from"], event["event"], event});
 }
@@ -446,6 +451,10 @@ std::size_t session::wait_for_event(const std::string& from, const std::string& 
 std::string session::transcript() const {
     std::string text = fmt::format("  {}\n  history, in arrival order:\n", driver_name());
     text += describe_history(history_);
+    // A test with several failures explains each with a transcript; the console output, which
+    // may be the largest part, is shown in the first one only.
+    if (console_shown_) return text + "  captured stdout and stderr: in the first transcript\n";
+    console_shown_ = true;
     text += "  captured stdout:\n" + indented(pump_->out());
     text += "  captured stderr:\n" + indented(pump_->err());
     return text;

@@ -174,6 +174,7 @@ class session {
     std::optional<int> driver_status_;
     std::vector<int> survivors_;
     bool torn_down_ = false;
+    mutable bool console_shown_ = false;  // by transcript()
 };
 
 }  // namespace startjoin::conformance

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,7 +43,9 @@ double timeout_multiplier() {
 }
 
 // Waits for `child` until `deadline`; the wait status, or none if the deadline passed first.
-std::optional<int> wait_until(pid_t child, std::chrono::steady_clock::time_point deadline) {
+// `usage` receives the child's resource usage (with its reaped descendants').
+std::optional<int> wait_until(pid_t child, std::chrono::steady_clock::time_point deadline,
+                              rusage& usage) {
     const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
     if (pidfd < 0) throw std::runtime_error("pidfd_open failed");
     for (;;) {
@@ -59,7 +62,7 @@ std::optional<int> wait_until(pid_t child, std::chrono::steady_clock::time_point
     }
     ::close(pidfd);
     int status = 0;
-    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    while (::wait4(child, &status, 0, &usage) < 0 && errno == EINTR) {
     }
     return status;
 }
@@ -106,12 +109,15 @@ runner_result run_runner(const std::vector<std::string>& arguments,
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                               std::chrono::duration<double>(300 * timeout_multiplier()));
-    std::optional<int> status = wait_until(child, deadline);
+    rusage usage{};
+    std::optional<int> status = wait_until(child, deadline, usage);
     if (!status) {
         result.hung = true;
         ::kill(child, SIGKILL);  // still our unreaped child: the pid cannot have been reused
-        status = wait_until(child, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+        status =
+            wait_until(child, std::chrono::steady_clock::now() + std::chrono::seconds(10), usage);
     }
+    result.peak_rss_kib = usage.ru_maxrss;
     result.exit_code = status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1;
     result.output = read_file(output_path);
     if (std::filesystem::exists(report_path)) {

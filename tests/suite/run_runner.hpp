@@ -12,6 +12,9 @@ struct runner_result {
     bool hung = false;      ///< it passed the deadline of run_runner and was killed
     std::string output;     ///< its stdout and stderr, interleaved
     nlohmann::json report;  ///< the --report-json file; null if it was not written
+    /// The largest resident set of the runner or of any process it reaped (its drivers and
+    /// workers), in KiB: what a flood cost in memory.
+    long peak_rss_kib = 0;
 
     /// The report entry of test `name` ("Seed.ParentOutputAppearsOnlyAfterChildCompletes").
     nlohmann::json test(const std::string& name) const;

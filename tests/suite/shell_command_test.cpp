@@ -30,9 +30,9 @@ TEST(ShellCommand, ListsPipelinesAndGroupsStayWithTheShell) {
 }
 
 TEST(ShellCommand, AssignmentsBuiltinsAndReservedWordsStayWithTheShell) {
-    for (const std::string command : {"PYTHONHASHSEED=0 python3 driver.py", "exec driver",
-                                      "cd /x", "if true; then driver; fi", "{ driver; }",
-                                      ". ./env", "eval driver", ""}) {
+    for (const std::string command :
+         {"PYTHONHASHSEED=0 python3 driver.py", "exec driver", "cd /x", "if true; then driver; fi",
+          "{ driver; }", ". ./env", "eval driver", ""}) {
         EXPECT_EQ(shell_command_line(command), command) << command;
     }
 }
