@@ -1,6 +1,7 @@
 """startjoin driver for CPython's multiprocessing.Process (spec/protocol.md, protocol 2).
 
     python3.X adapters/python/driver.py --start-method fork|spawn|forkserver [--protocol 1|2]
+                                        [--module multiprocessing|billiard|multiprocess]
 
 The code is the module startjoin_driver beside this file; this program only runs it. Python
 never caches the bytecode of a main program, and spawn and forkserver import the main program

@@ -2,13 +2,16 @@
 code. The program is driver.py beside it:
 
     python3.X adapters/python/driver.py --start-method fork|spawn|forkserver [--protocol 1|2]
+                                        [--module multiprocessing|billiard|multiprocess]
 
 Protocol 2 (the default) declares the feature `cases`: when the first request is `case`, the
 driver is a case server that forks a fresh case parent for every test case (spec/protocol.md,
 "Cases (protocol 2)"); otherwise it is an ordinary driver. `--protocol 1` makes it the protocol 1
 driver it used to be, so the suite can keep testing a driver that knows nothing of cases.
 
-The implementation under test is the multiprocessing of the interpreter that runs this file.
+The implementation under test is the multiprocessing of the interpreter that runs this file, or,
+with --module, a fork of it with the same API (billiard, multiprocess) importable there; the
+handshake names it ("billiard-fork", version "4.1.0 (CPython 3.11.2)").
 The driver only translates: every operation is one call on a real multiprocessing.Process, and
 every child runs the target script through multiprocessing's own machinery (the target gets the
 script's arguments as `args=`, exits with sys.exit(N), raises real exceptions, ...). Standard
@@ -20,14 +23,12 @@ Process.close() appeared in 3.7, so older interpreters do not declare `kill` and
 Layout: the target side (what a child runs), script validation, the parent side (one Session
 answering requests), the case server, and main(). Every interpreter that spawn and forkserver
 start imports this module again (through driver.py, as __mp_main__), so everything at module
-level is import-safe. Start-up imports json and multiprocessing and what the interpreter has
-loaded anyway; anything else is imported where it is used.
+level is import-safe. Start-up imports json and the package under test and what the interpreter
+has loaded anyway; anything else is imported where it is used.
 """
 
 import gc
 import json
-import multiprocessing
-import multiprocessing.process
 import os
 import re
 import signal
@@ -39,6 +40,9 @@ REPLY_FD = 4  # driver -> runner, the handshake and one JSON reply per line
 TRACE_ENV = "STARTJOIN_TRACE"
 GATES_ENV = "STARTJOIN_GATES"
 START_METHODS = ("fork", "spawn", "forkserver")
+# The package under test: CPython's own, or a fork of it with the same API that users install
+# instead (Celery's billiard, the dill-based multiprocess). Chosen with --module.
+MODULES = ("multiprocessing", "billiard", "multiprocess")
 PROTOCOLS = (1, 2)
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 
@@ -51,6 +55,13 @@ GLOBALS = {}
 # "Channels"). Under spawn and forkserver the module is imported afresh in the child, where it is
 # False: there fds 3 and 4 were never inherited and may be in use by multiprocessing itself.
 _holds_protocol_channels = False
+
+
+def implementation(module):
+    """The package under test, imported on first use (with its `process` module): a child of
+    spawn imports only the one its target names, not CPython's multiprocessing as well."""
+    __import__(module + ".process")
+    return sys.modules[module]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,8 +127,9 @@ def _release_protocol_channels():
 def run_target(*args, **kwargs):
     """The target of every Process this driver creates. `args` are the script's arguments,
     passed as the Process's real `args=`; the keywords say what to run and how to nest:
-    handle (the process handle, for trace events), script (validated steps), method (the start
-    method, for nested processes). Module-level, so spawn and forkserver can pickle it."""
+    handle (the process handle, for trace events), script (validated steps), method and module
+    (the start method and the package, for nested processes). Module-level, so spawn and
+    forkserver can pickle it."""
     _release_protocol_channels()
     # CPython's default SIGINT handler raises KeyboardInterrupt, which multiprocessing's
     # _bootstrap catches and reports as exit code 1, not -2 (CPython issue gh-89186). The
@@ -126,12 +138,12 @@ def run_target(*args, **kwargs):
     # signal.signal(SIGINT, SIG_DFL). Every other signal keeps CPython's disposition.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     handle = kwargs["handle"]
-    method = kwargs["method"]
+    nesting = (kwargs["method"], kwargs.get("module", "multiprocessing"))
     for step in kwargs["script"]:
-        _run_step(step, handle, method, args)
+        _run_step(step, handle, nesting, args)
 
 
-def _run_step(step, handle, method, args):
+def _run_step(step, handle, nesting, args):
     kind = step["step"]
     if kind == "print":
         print(step["text"])  # the normal, buffered sys.stdout; multiprocessing flushes it
@@ -169,10 +181,12 @@ def _run_step(step, handle, method, args):
         # A process object of the same implementation: the same start method, this target.
         # Its errors (e.g. "daemonic processes are not allowed to have children") propagate:
         # they are uncaught errors of this child.
-        nested = multiprocessing.get_context(method).Process(
+        method, module = nesting
+        nested = implementation(module).get_context(method).Process(
             target=run_target,
             args=tuple(step.get("args", [])),
-            kwargs={"handle": step["process"], "script": step["script"], "method": method},
+            kwargs={"handle": step["process"], "script": step["script"], "method": method,
+                    "module": module},
         )
         nested.start()
         nested.join()
@@ -316,13 +330,13 @@ def _validate_step(step, index, features, path):
 # ---------------------------------------------------------------------------------------------
 
 
-def supported_features(protocol):
-    """The protocol features this interpreter's multiprocessing can back for real, and, in
-    protocol 2, `cases`."""
+def supported_features(package, protocol):
+    """The protocol features this interpreter's multiprocessing (or `package`, a fork of it) can
+    back for real, and, in protocol 2, `cases`."""
     features = ["join_timeout", "terminate"]
-    if hasattr(multiprocessing.process.BaseProcess, "kill"):  # 3.7+
+    if hasattr(package.process.BaseProcess, "kill"):  # multiprocessing 3.7+; billiard has none
         features.append("kill")
-    if hasattr(multiprocessing.process.BaseProcess, "close"):  # 3.7+
+    if hasattr(package.process.BaseProcess, "close"):  # 3.7+
         features.append("close")
     features += ["drop", "daemon", "name", "globals", "nest", "orphan", "exec", "count_fds",
                  "zombies", "join_threads"]
@@ -370,11 +384,13 @@ def implementation_error(error):
 
 
 class Session(object):
-    def __init__(self, method, protocol):
+    def __init__(self, method, protocol, module):
         self.method = method
         self.protocol = protocol
-        self.context = multiprocessing.get_context(method)
-        self.features = supported_features(protocol)
+        self.module = module
+        self.package = implementation(module)
+        self.context = self.package.get_context(method)
+        self.features = supported_features(self.package, protocol)
         self.processes = {}  # handle -> multiprocessing.Process
         self.shutdown_requested = False
 
@@ -382,9 +398,13 @@ class Session(object):
         version = sys.version.split()[0]  # what platform.python_version() says, without its import
         if not __debug__:
             version += " -O (asserts removed)"
+        name = "cpython-multiprocessing-%s" % self.method
+        if self.module != "multiprocessing":  # a package of its own, with its own version
+            name = "%s-%s" % (self.module, self.method)
+            version = "%s (CPython %s)" % (getattr(self.package, "__version__", "?"), version)
         return {
             "hello": "startjoin", "protocol": self.protocol,
-            "implementation": "cpython-multiprocessing-%s" % self.method,
+            "implementation": name,
             "version": version, "profile": "process", "features": self.features,
         }
 
@@ -519,7 +539,8 @@ class Session(object):
             self._require_feature("name", "create with 'name'")
         process = self.context.Process(
             target=run_target, args=tuple(args),
-            kwargs={"handle": handle, "script": script, "method": self.method})
+            kwargs={"handle": handle, "script": script, "method": self.method,
+                    "module": self.module})
         try:
             # As a user would set them (`p.daemon = ...`, `p.name = ...`), before registering:
             # a refused setting leaves no object behind.
@@ -856,7 +877,7 @@ def _install(path, flags, target, inheritable):
         os.close(fd)
 
 
-def enter_case(case, dispositions):
+def enter_case(case, dispositions, case_module):
     """The case parent's first steps (spec/protocol.md, "Cases (protocol 2)"); then main() runs
     it as an ordinary driver, handshake first."""
     os.setpgid(0, 0)
@@ -876,9 +897,9 @@ def enter_case(case, dispositions):
     for name, value in case["environment"].items():
         os.environ[name] = value
     _restore_signal_dispositions(dispositions)
-    # multiprocessing drew the program's authentication key at import, in the server: a fresh
+    # multiprocessing (and its forks) drew the program's authentication key at import, in the server: a fresh
     # program would have its own, so every case parent draws one.
-    multiprocessing.current_process().authkey = os.urandom(32)
+    implementation(case_module).current_process().authkey = os.urandom(32)
     # From 3.7 on the random module reseeds itself in a forked child (os.register_at_fork); on
     # 3.6 a case parent would repeat the server's sequence (tempfile's names, for one), where a
     # fresh program draws its own.
@@ -894,6 +915,7 @@ def enter_case(case, dispositions):
 def parse_arguments(argv):
     method = None
     protocol = 2
+    module = "multiprocessing"
     rest = list(argv)
     while rest:
         argument = rest.pop(0)
@@ -908,14 +930,16 @@ def parse_arguments(argv):
             method = value
         elif argument == "--protocol" and value in [str(p) for p in PROTOCOLS]:
             protocol = int(value)
+        elif argument == "--module" and value in MODULES:
+            module = value
         else:
             method = None
             break
     if method not in START_METHODS:
-        sys.stderr.write("usage: %s --start-method fork|spawn|forkserver [--protocol 1|2]\n"
-                         % sys.argv[0])
+        sys.stderr.write("usage: %s --start-method fork|spawn|forkserver [--protocol 1|2] "
+                         "[--module %s]\n" % (sys.argv[0], "|".join(MODULES)))
         sys.exit(2)
-    return method, protocol
+    return method, protocol, module
 
 
 def serve(session, requests, line):
@@ -929,8 +953,14 @@ def serve(session, requests, line):
 
 def main(argv):
     global _holds_protocol_channels
-    method, protocol = parse_arguments(argv)
-    if method not in multiprocessing.get_all_start_methods():
+    method, protocol, module = parse_arguments(argv)
+    try:
+        package = implementation(module)
+    except ImportError as error:
+        sys.stderr.write("startjoin driver: cannot import %s under %s: %s\n"
+                         % (module, sys.executable, error))
+        return 2
+    if method not in package.get_all_start_methods():
         sys.stderr.write("startjoin driver: start method %s is not available here\n" % method)
         return 2
     # Programs this process or its children exec (the exec step, spawn's interpreter) must not
@@ -939,7 +969,7 @@ def main(argv):
         os.set_inheritable(fd, False)
     _holds_protocol_channels = True
     while True:
-        session = Session(method, protocol)
+        session = Session(method, protocol, module)
         send(session.hello())
         requests = LineReader(REQUEST_FD)
         line = requests.next_line()
@@ -953,7 +983,7 @@ def main(argv):
         case = serve_cases(requests, line)
         if case is None:
             break
-        enter_case(case, dispositions)
+        enter_case(case, dispositions, module)
     # Ending normally, as a program whose main code finishes: multiprocessing's atexit handler
     # terminates daemon children and joins the others, then Python flushes sys.stdout.
     return 0
