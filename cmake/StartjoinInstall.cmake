@@ -1,4 +1,4 @@
-# `cmake --install build --prefix P`: the runner, the reference driver, the C++
+# `cmake --install build --prefix P`: the runner, startjoin-report, the reference driver, the C++
 # adapter kit with the protocol library it needs, the spec (with the report and expectations
 # schemas) and the regression scenarios the installed runner
 # reads (from ../share/startjoin beside its bin/, conformance/CMakeLists.txt), and the CMake
@@ -18,6 +18,9 @@ install(TARGETS startjoin-conformance startjoin-driver-reference startjoin_adapt
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/adapters/cpp/include/"
                   "${PROJECT_SOURCE_DIR}/adapters/protocol/include/"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+# startjoin-report reads reports only; nothing builds against it, so it is not exported.
+install(TARGETS startjoin-report RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
 
 # The Markdown files are what the runner reads (spec_document.hpp); the JSON Schemas describe
 # the files it writes (--report-json) and reads (--expectations), for the tools of consumers.

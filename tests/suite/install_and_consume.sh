@@ -24,7 +24,7 @@ timeout 120 "$cmake" --install "$build" --prefix "$work/staging" >"$work/install
   { cat "$work/install.log" >&2; fail "cmake --install failed"; }
 mv "$work/staging" "$work/prefix"
 prefix=$work/prefix
-for file in bin/startjoin-conformance bin/startjoin-driver-reference \
+for file in bin/startjoin-conformance bin/startjoin-report bin/startjoin-driver-reference \
             share/startjoin/spec/start-join.md share/startjoin/spec/report.schema.json \
             share/startjoin/spec/expectations.schema.json \
             lib/cmake/startjoin/startjoinConfig.cmake lib/cmake/startjoin/startjoinConfigVersion.cmake \
