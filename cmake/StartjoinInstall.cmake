@@ -1,5 +1,6 @@
-# `cmake --install build --prefix P`: the runner, the reference driver, the C++ adapter kit with
-# the protocol library it needs, the spec and the regression scenarios the installed runner
+# `cmake --install build --prefix P`: the runner, startjoin-report, the reference driver, the C++
+# adapter kit with the protocol library it needs, the spec (with the report and expectations
+# schemas) and the regression scenarios the installed runner
 # reads (from ../share/startjoin beside its bin/, conformance/CMakeLists.txt), and the CMake
 # package `startjoin` that lets another project build a driver and register the suite against
 # it (examples/consumer).
@@ -18,9 +19,13 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/adapters/cpp/include/"
                   "${PROJECT_SOURCE_DIR}/adapters/protocol/include/"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
-# Only the Markdown files: they are what the runner reads (spec_document.hpp).
+# startjoin-report reads reports only; nothing builds against it, so it is not exported.
+install(TARGETS startjoin-report RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+
+# The Markdown files are what the runner reads (spec_document.hpp); the JSON Schemas describe
+# the files it writes (--report-json) and reads (--expectations), for the tools of consumers.
 install(DIRECTORY "${STARTJOIN_SPEC_DIR}/" DESTINATION "${CMAKE_INSTALL_DATADIR}/startjoin/spec"
-        FILES_MATCHING PATTERN "*.md")
+        FILES_MATCHING PATTERN "*.md" PATTERN "*.schema.json")
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/tests/regressions/"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/startjoin/regressions" FILES_MATCHING PATTERN "*.md")
 

@@ -29,6 +29,7 @@
 #include "pidfd.hpp"
 #include "reaper.hpp"
 #include "reporting.hpp"
+#include "run_metadata.hpp"
 #include "timeouts.hpp"
 #include "unique_fd.hpp"
 
@@ -439,6 +440,7 @@ int run_coordinated(const options& parsed, const std::vector<std::string>& tests
         const std::string seed = seed_given ? *seed_in(rc_params) : random_seed();
         const std::string worker_params =
             seed_given ? rc_params : (rc_params.empty() ? "" : rc_params + " ") + "seed=" + seed;
+        note_run_seed(seed);  // the report is the last run's
         if (parsed.repeat > 1) fmt::print("[==========] run {} of {}\n", number, parsed.repeat);
         fmt::print("[==========] Running {} tests in {} batches, {} at once.\n", tests.size(),
                    batches.size(), std::min<std::size_t>(parsed.jobs, batches.size()));

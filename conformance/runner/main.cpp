@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/detail/Configuration.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -28,6 +29,7 @@
 #include "reaper.hpp"
 #include "registration.hpp"
 #include "reporting.hpp"
+#include "run_metadata.hpp"
 #include "scenario_test.hpp"
 #include "spec_document.hpp"
 #include "timeouts.hpp"
@@ -74,6 +76,8 @@ expectations read_expectations(const options& parsed) {
 
 // Runs the selected tests in this process, reporting through the report listener.
 int run_here(const options& parsed, expectations expected) {
+    // Without a seed in RC_PARAMS, RapidCheck picked one when it read its configuration.
+    note_run_seed(std::to_string(rc::detail::configuration().testParams.seed));
     use_expectations(expected);
     auto* listener = new report_listener(parsed.reports, std::move(expected), parsed.worker);
     install_status_printer(listener, parsed.worker);
@@ -87,6 +91,7 @@ int run_here(const options& parsed, expectations expected) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    start_run_clock();
     const std::vector<std::string> original(argv, argv + argc);
     ::testing::InitGoogleTest(&argc, argv);
     const options parsed =
@@ -135,6 +140,12 @@ int main(int argc, char** argv) {
         return 2;
     }
     set_driver_command(*parsed.driver);
+    note_run_options({{"driver", *parsed.driver},
+                      {"filter", ::testing::GTEST_FLAG(filter)},
+                      {"expectations", parsed.expectations ? nlohmann::json(*parsed.expectations)
+                                                           : nlohmann::json()},
+                      {"jobs", parsed.jobs},
+                      {"repeat", parsed.repeat}});
     expectations expected = read_expectations(parsed);
     // Which tests run, and in how many batches, before anything starts: a filter that selects
     // nothing is a mistyped command line, not a passing run; with one batch a worker would only

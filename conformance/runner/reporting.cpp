@@ -5,15 +5,16 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "clauses.hpp"
 #include "fixture.hpp"
 #include "json_text.hpp"
 #include "profile_report.hpp"
 #include "report_files.hpp"
+#include "report_format.hpp"
 #include "report_junit.hpp"
 #include "report_markdown.hpp"
+#include "run_metadata.hpp"
 #include "startjoin/protocol/constants.hpp"
 
 namespace startjoin::conformance {
@@ -75,18 +76,6 @@ std::string status_of(const ::testing::TestResult& result, std::string& message)
     return status;
 }
 
-// A clause's status is its worst test's: a real failure first, then a stale expectation, then
-// an expected failure; it passes if a test passed; it is skipped if every test was skipped;
-// NOT RUN if none ran (a --gtest_filter left it out).
-std::string clause_status(const std::vector<const test_outcome*>& tests) {
-    for (const char* worst : {"BROKEN", "CRASH", "TIMEOUT", "FAIL", "XPASS", "XFAIL", "PASS"}) {
-        for (const test_outcome* test : tests) {
-            if (test->status == worst) return worst;
-        }
-    }
-    return tests.empty() ? "NOT RUN" : "SKIP";
-}
-
 // The tally a property test recorded (property_test::record_known_cases); none is all zeros.
 known_case_tally tally_of(const ::testing::TestResult& result, std::size_t known) {
     known_case_tally tally;
@@ -108,36 +97,8 @@ known_case_tally tally_of(const ::testing::TestResult& result, std::size_t known
 
 }  // namespace
 
-bool is_failure(const std::string& status) {
-    return status == "FAIL" || status == "TIMEOUT" || status == "CRASH" || status == "BROKEN" ||
-           status == "XPASS";
-}
-
-int exit_status_of(const std::vector<test_outcome>& outcomes) {
-    for (const test_outcome& outcome : outcomes) {
-        if (is_failure(outcome.status)) return 1;
-    }
-    return 0;
-}
-
 void note_driver(const hello_info& hello) { last_driver() = hello; }
 const std::optional<hello_info>& noted_driver() { return last_driver(); }
-
-nlohmann::json to_json(const test_outcome& outcome) {
-    nlohmann::json entry = {{"name", outcome.name},
-                            {"clauses", outcome.clauses},
-                            {"status", outcome.status},
-                            {"message", outcome.message}};
-    if (!outcome.profile.is_null()) entry["profile"] = outcome.profile;
-    return entry;
-}
-
-test_outcome test_outcome_from_json(const nlohmann::json& entry) {
-    return {entry.at("name").get<std::string>(),
-            entry.at("clauses").get<std::vector<std::string>>(),
-            entry.at("status").get<std::string>(), entry.at("message").get<std::string>(),
-            entry.value("profile", nlohmann::json())};
-}
 
 nlohmann::json to_json(const hello_info& hello) {
     return {{"implementation", hello.implementation},
@@ -183,6 +144,7 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
         if (std::string(property.key()) == cases_run_key)
             outcome.profile["cases"] = std::stoi(property.value());
     }
+    outcome.seconds = static_cast<double>(info.result()->elapsed_time()) / 1000.0;
     outcome.name = std::string(info.test_suite_name()) + "." + info.name();
     if (const auto found = clauses_by_test().find(outcome.name); found != clauses_by_test().end()) {
         outcome.clauses = found->second;
@@ -211,46 +173,10 @@ void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
     write_reports(paths_, outcomes_, last_driver());
 }
 
-namespace {
-
-// The clauses in the summary's order: every clause of the spec, in its order, then any clause a
-// test cites that the spec lacks (the traceability test fails on those).
-std::vector<std::string> clause_order(
-    const std::map<std::string, std::vector<const test_outcome*>>& by_clause) {
-    std::vector<std::string> order;
-    for (const spec_clause& clause : current_spec().clauses) order.push_back(clause.id);
-    for (const auto& [clause, tests] : by_clause) {
-        if (current_spec().find(clause) == nullptr) order.push_back(clause);
-    }
-    return order;
-}
-
-std::map<std::string, std::vector<const test_outcome*>> tests_by_clause(
-    const std::vector<test_outcome>& outcomes) {
-    std::map<std::string, std::vector<const test_outcome*>> by_clause;
-    for (const test_outcome& outcome : outcomes) {
-        for (const std::string& clause : outcome.clauses) by_clause[clause].push_back(&outcome);
-    }
-    return by_clause;
-}
-
-}  // namespace
-
 std::vector<clause_verdict> clause_verdicts(const std::vector<test_outcome>& outcomes) {
-    auto by_clause = tests_by_clause(outcomes);
-    std::vector<clause_verdict> verdicts;
-    for (const std::string& clause : clause_order(by_clause)) {
-        clause_verdict verdict;
-        verdict.id = clause;
-        verdict.tests = std::move(by_clause[clause]);
-        verdict.status = current_spec().find(clause) ? clause_status(verdict.tests) : "UNDEFINED";
-        for (const test_outcome* test : verdict.tests) {
-            verdict.passed += test->status == "PASS";
-            if (test->status == "SKIP" && verdict.reason.empty()) verdict.reason = test->message;
-        }
-        verdicts.push_back(std::move(verdict));
-    }
-    return verdicts;
+    std::vector<std::string> spec_clauses;
+    for (const spec_clause& clause : current_spec().clauses) spec_clauses.push_back(clause.id);
+    return clause_verdicts(outcomes, spec_clauses);
 }
 
 std::string totals_text(const std::vector<test_outcome>& outcomes,
@@ -297,34 +223,25 @@ void print_summary(const std::vector<test_outcome>& outcomes,
 
 void write_report(const std::string& path, const std::vector<test_outcome>& outcomes,
                   const std::optional<hello_info>& hello, const nlohmann::json& extra) {
-    std::map<std::string, int> clause_totals, test_totals;
-    nlohmann::json clauses = nlohmann::json::array();
-    for (const clause_verdict& verdict : clause_verdicts(outcomes)) {
-        ++clause_totals[verdict.status];
-        nlohmann::json names = nlohmann::json::array();
-        for (const test_outcome* test : verdict.tests) names.push_back(test->name);
-        nlohmann::json entry = {{"id", verdict.id}, {"status", verdict.status}, {"tests", names}};
-        if (verdict.status == "SKIP") entry["reason"] = verdict.reason;
-        clauses.push_back(std::move(entry));
-    }
+    const std::vector<clause_verdict> verdicts = clause_verdicts(outcomes);
     nlohmann::json tests = nlohmann::json::array();
-    for (const test_outcome& outcome : outcomes) {
-        ++test_totals[outcome.status];
-        tests.push_back(to_json(outcome));
-    }
+    for (const test_outcome& outcome : outcomes) tests.push_back(to_json(outcome));
     const std::vector<std::string>& problems = certification_problems();
     nlohmann::json report = {
+        {"format", {{"name", report_format_name}, {"version", report_format_version}}},
+        {"run", run_json()},
         {"driver",
          {{"command", driver_command()},
           {"protocol", hello ? hello->protocol : protocol::version},
           {"implementation", hello ? hello->implementation : ""},
           {"version", hello ? hello->version : ""},
-          {"profile", hello ? hello->profile : ""}}},
+          {"profile", hello ? hello->profile : ""},
+          {"features", hello ? hello->features : std::vector<std::string>()}}},
         {"certification",
          {{"status", problems.empty() ? "certified" : "BROKEN"}, {"problems", problems}}},
         {"tests", tests},
-        {"clauses", clauses},
-        {"totals", {{"tests", test_totals}, {"clauses", clause_totals}}}};
+        {"clauses", clauses_json(verdicts)},
+        {"totals", totals_json(outcomes, verdicts)}};
     for (const auto& [key, value] : extra.items()) report[key] = value;
     write_report_file("--report-json", path, json_text(report, 2) + "\n");
 }

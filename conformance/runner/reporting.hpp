@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "expectations.hpp"
+#include "outcome.hpp"
 #include "report_files.hpp"
 #include "session.hpp"
 #include "spec_document.hpp"
+#include "verdicts.hpp"
 
 namespace startjoin::conformance {
 
@@ -24,34 +26,8 @@ void note_driver(const hello_info& hello);
 /// What note_driver() remembered; none before any test met the driver.
 const std::optional<hello_info>& noted_driver();
 
-/// One test's outcome. status is one of PASS, FAIL, TIMEOUT, CRASH, BROKEN, SKIP, and, with
-/// expectations, XFAIL or XPASS.
-struct test_outcome {
-    std::string name;
-    std::vector<std::string> clauses;
-    std::string status;
-    std::string message;
-    nlohmann::json profile;  ///< where its time went (profile_report.hpp); null if unknown
-};
-
-/// Whether `status` makes the run fail.
-bool is_failure(const std::string& status);
-
-/// 1 if any outcome is a failure (expected failures aside), else 0.
-int exit_status_of(const std::vector<test_outcome>& outcomes);
-
-/// One clause's verdict: its worst test's status (UNDEFINED for a clause the spec lacks), how
-/// many of its tests passed, and why it was skipped.
-struct clause_verdict {
-    std::string id;
-    std::string status;
-    int passed = 0;
-    std::vector<const test_outcome*> tests;  ///< into the outcomes it was made from
-    std::string reason;
-};
-
 /// The verdict of every clause of the spec, in its order, then of any clause a test cites that
-/// the spec lacks.
+/// the spec lacks (verdicts.hpp, with the clauses of current_spec()).
 std::vector<clause_verdict> clause_verdicts(const std::vector<test_outcome>& outcomes);
 
 /// The summary's last line: "56 clauses: 56 passed, 0 failed, ...; 89 tests: 89 passed".
@@ -76,9 +52,8 @@ void write_reports(const report_paths& paths, const std::vector<test_outcome>& o
                    const nlohmann::json& extra = nlohmann::json::object());
 
 /// A worker's report is JSON lines, written as tests end so that a worker that dies keeps what
-/// it had: {"test": {...}} per test, {"driver": {...}} once its handshake is known.
-nlohmann::json to_json(const test_outcome& outcome);
-test_outcome test_outcome_from_json(const nlohmann::json& entry);
+/// it had: {"test": {...}} per test (to_json of outcome.hpp), {"driver": {...}} once its
+/// handshake is known.
 nlohmann::json to_json(const hello_info& hello);
 hello_info hello_from_json(const nlohmann::json& entry);
 

@@ -24,7 +24,9 @@ timeout 120 "$cmake" --install "$build" --prefix "$work/staging" >"$work/install
   { cat "$work/install.log" >&2; fail "cmake --install failed"; }
 mv "$work/staging" "$work/prefix"
 prefix=$work/prefix
-for file in bin/startjoin-conformance bin/startjoin-driver-reference share/startjoin/spec/start-join.md \
+for file in bin/startjoin-conformance bin/startjoin-report bin/startjoin-driver-reference \
+            share/startjoin/spec/start-join.md share/startjoin/spec/report.schema.json \
+            share/startjoin/spec/expectations.schema.json \
             lib/cmake/startjoin/startjoinConfig.cmake lib/cmake/startjoin/startjoinConfigVersion.cmake \
             include/startjoin/adapter/serve.hpp include/startjoin/protocol/script.hpp; do
   [ -e "$prefix/$file" ] || fail "the installation lacks $file"
