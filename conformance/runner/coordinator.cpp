@@ -30,6 +30,7 @@
 #include "reaper.hpp"
 #include "reporting.hpp"
 #include "run_metadata.hpp"
+#include "shard.hpp"
 #include "timeouts.hpp"
 #include "unique_fd.hpp"
 
@@ -166,19 +167,18 @@ bool gtest_flag_is(const std::string& flag, const std::string& name) {
     return false;
 }
 
-// The environment of a worker: ours, with RC_PARAMS set to `rc_params`.
-std::vector<std::string> environment_with(const std::string& rc_params) {
+// The environment of a worker or lister: ours, with RC_PARAMS set to `rc_params` if given, and
+// without sharding variables: a worker's batch is part of the run's shard already, and sharding
+// it again would drop tests.
+std::vector<std::string> environment_with(const std::optional<std::string>& rc_params) {
     std::vector<std::string> entries;
     for (char** entry = environ; *entry != nullptr; ++entry) {
-        if (!std::string_view(*entry).starts_with("RC_PARAMS=")) entries.emplace_back(*entry);
+        const std::string_view text = *entry;
+        if (is_sharding_variable(text)) continue;
+        if (rc_params && text.starts_with("RC_PARAMS=")) continue;
+        entries.emplace_back(text);
     }
-    if (!rc_params.empty()) entries.push_back("RC_PARAMS=" + rc_params);
-    return entries;
-}
-
-std::vector<std::string> our_environment() {
-    std::vector<std::string> entries;
-    for (char** entry = environ; *entry != nullptr; ++entry) entries.emplace_back(*entry);
+    if (rc_params && !rc_params->empty()) entries.push_back("RC_PARAMS=" + *rc_params);
     return entries;
 }
 
@@ -383,7 +383,7 @@ std::vector<std::string> selected_tests(const options& parsed) {
         if (!gtest_flag_is(flag, "output")) arguments.push_back(flag);
     }
     const fs::path output = directory.path() / "list.out";
-    const child lister = spawn_self(arguments, our_environment(), output);
+    const child lister = spawn_self(arguments, environment_with(std::nullopt), output);
     const std::optional<int> status = wait_or_kill(lister, deadline_after(scaled(seconds(60))));
     const std::string text = read_text(output);
     if (!status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
@@ -425,7 +425,8 @@ std::vector<std::vector<std::string>> batches_of(const std::vector<std::string>&
 }
 
 int run_coordinated(const options& parsed, const std::vector<std::string>& tests,
-                    const std::vector<std::vector<std::string>>& batches) {
+                    const std::vector<std::vector<std::string>>& batches,
+                    const nlohmann::json& report_extra) {
     const char* rc_env = std::getenv("RC_PARAMS");
     const std::string rc_params = rc_env != nullptr ? rc_env : "";
     const bool seed_given = seed_in(rc_params).has_value();
@@ -465,7 +466,7 @@ int run_coordinated(const options& parsed, const std::vector<std::string>& tests
         std::fflush(stdout);
     }
 
-    nlohmann::json extra = nlohmann::json::object();
+    nlohmann::json extra = report_extra;
     int changed = 0;
     if (parsed.repeat > 1) {
         nlohmann::json changes = nlohmann::json::object();

@@ -1,5 +1,6 @@
 // startjoin-conformance --driver 'COMMAND' [--report-json FILE] [--report-junit FILE]
-//                       [--report-markdown FILE] [-j N] [--repeat N] [gtest flags]
+//                       [--report-markdown FILE] [-j N] [--repeat N] [--shard K/N]
+//                       [gtest flags]
 // Wires the runner together: reads the spec and registers its scenarios, certifies the driver,
 // then runs the tests in this process (-j 1, or a worker of a coordinator) or in workers
 // (coordinator.hpp).
@@ -31,6 +32,7 @@
 #include "reporting.hpp"
 #include "run_metadata.hpp"
 #include "scenario_test.hpp"
+#include "shard.hpp"
 #include "spec_document.hpp"
 #include "timeouts.hpp"
 #include "traceability.hpp"
@@ -75,17 +77,66 @@ expectations read_expectations(const options& parsed) {
 }
 
 // Runs the selected tests in this process, reporting through the report listener.
-int run_here(const options& parsed, expectations expected) {
+int run_here(const options& parsed, expectations expected, const nlohmann::json& report_extra) {
     // Without a seed in RC_PARAMS, RapidCheck picked one when it read its configuration.
     note_run_seed(std::to_string(rc::detail::configuration().testParams.seed));
     use_expectations(expected);
-    auto* listener = new report_listener(parsed.reports, std::move(expected), parsed.worker);
+    auto* listener =
+        new report_listener(parsed.reports, std::move(expected), parsed.worker, report_extra);
     install_status_printer(listener, parsed.worker);
     ::testing::UnitTest::GetInstance()->listeners().Append(listener);  // gtest owns it
     // gtest counts an expected failure as a failure; the report knows better.
     [[maybe_unused]] const int gtest_status = RUN_ALL_TESTS();
     stop_case_servers();
     return listener->exit_status();
+}
+
+// The tests of the run's shard, announced; `tests` are all the selected tests. Adds the shard
+// to the report, so that whoever merges the shards' reports can tell them apart.
+std::vector<std::string> take_shard(const test_shard& which, const std::vector<std::string>& tests,
+                                    nlohmann::json& report_extra) {
+    std::vector<std::string> taken = tests_of_shard(tests, which);
+    report_extra["shard"] = {
+        {"number", which.number}, {"total", which.total}, {"tests_in_all_shards", tests.size()}};
+    if (taken.empty()) {
+        // More shards than tests: a CI matrix sized for a bigger selection, not a mistake.
+        fmt::print("[  SHARD   ] shard {}/{} has none of the {} selected tests: nothing to run\n",
+                   which.number, which.total, tests.size());
+    } else {
+        fmt::print("[  SHARD   ] shard {}/{}: {} of the {} selected tests\n", which.number,
+                   which.total, taken.size(), tests.size());
+    }
+    std::fflush(stdout);
+    return taken;
+}
+
+// A shard with no test: the summary and the reports of an empty run (every clause NOT RUN).
+int run_nothing(const options& parsed, const nlohmann::json& report_extra) {
+    fmt::print("[==========] 0 tests ran.\n");
+    print_summary({}, noted_driver());
+    write_reports(parsed.reports, {}, noted_driver(), report_extra);
+    return 0;
+}
+
+// Runs `tests` (none: an empty shard) here or in workers, as the options and the driver's
+// certification say; the exit status.
+int run_selected(const options& parsed, expectations expected,
+                 const std::vector<std::string>& tests,
+                 const std::vector<std::vector<std::string>>& batches,
+                 const nlohmann::json& report_extra) {
+    if (!parsed.worker && tests.empty()) return run_nothing(parsed, report_extra);
+    // A BROKEN driver's tests end in their SetUp, each with one line: no need for workers.
+    const bool in_workers = !parsed.worker && certification_problems().empty() &&
+                            (parsed.repeat > 1 || (parsed.jobs > 1 && batches.size() > 1));
+    if (!in_workers) return run_here(parsed, std::move(expected), report_extra);
+    use_expectations(std::move(expected));
+    try {
+        return run_coordinated(parsed, tests, batches, report_extra);
+    } catch (const std::exception& error) {
+        // The workers could not be started or watched: no verdict at all, not a partial one.
+        fmt::print(stderr, "startjoin-conformance: cannot run the workers: {}\n", error.what());
+        return 2;
+    }
 }
 
 }  // namespace
@@ -101,6 +152,10 @@ int main(int argc, char** argv) {
                                                       STARTJOIN_REGRESSIONS_DIR)});
     timeout_multiplier();  // a malformed multiplier stops us here
     capture_limit();       // and a malformed capture limit
+    if (const auto problem = take_sharding_environment()) {
+        fmt::print(stderr, "startjoin-conformance: {}\n", *problem);
+        return 2;
+    }
     enable_profile_printing(parsed.profile);
     if (parsed.worker) {
         // A worker outlives no coordinator: its tests would run on with no one to report to.
@@ -148,9 +203,11 @@ int main(int argc, char** argv) {
                       {"repeat", parsed.repeat}});
     expectations expected = read_expectations(parsed);
     // Which tests run, and in how many batches, before anything starts: a filter that selects
-    // nothing is a mistyped command line, not a passing run; with one batch a worker would only
-    // add a process.
+    // nothing is a mistyped command line, not a passing run (a shard left with none, when there
+    // are more shards than selected tests, is no mistake: it passes); with one batch a worker
+    // would only add a process.
     std::vector<std::string> tests;
+    nlohmann::json report_extra = nlohmann::json::object();
     std::vector<std::vector<std::string>> batches;
     if (!parsed.worker) {
         try {
@@ -165,6 +222,11 @@ int main(int argc, char** argv) {
                        "(--gtest_list_tests lists them)\n",
                        ::testing::GTEST_FLAG(filter));
             return 2;
+        }
+        if (parsed.shard) {
+            tests = take_shard(*parsed.shard, tests, report_extra);
+            // The runner's list is the run's: gtest runs exactly these, not a sharding of its own.
+            if (!tests.empty()) GTEST_FLAG_SET(filter, fmt::format("{}", fmt::join(tests, ":")));
         }
         if (parsed.jobs > 1 || parsed.repeat > 1) batches = batches_of(tests);
     }
@@ -192,16 +254,13 @@ int main(int argc, char** argv) {
         set_certification_problems(std::move(problems));
     }
     if (parsed.serves_cases) note_serves_cases(*parsed.driver, true);
-    // A BROKEN driver's tests end in their SetUp, each with one line: no need for workers.
-    const bool in_workers = !parsed.worker && certification_problems().empty() &&
-                            (parsed.repeat > 1 || (parsed.jobs > 1 && batches.size() > 1));
-    if (!in_workers) return run_here(parsed, std::move(expected));
-    use_expectations(std::move(expected));
-    try {
-        return run_coordinated(parsed, tests, batches);
-    } catch (const std::exception& error) {
-        // The workers could not be started or watched: no verdict at all, not a partial one.
-        fmt::print(stderr, "startjoin-conformance: cannot run the workers: {}\n", error.what());
-        return 2;
+    const int status = run_selected(parsed, std::move(expected), tests, batches, report_extra);
+    if (parsed.shard) {
+        // The summary's NOT RUN clauses are another shard's business, not a gap in this one.
+        fmt::print(
+            "shard {}/{}: clauses tested only in other shards are NOT RUN here; merge the "
+            "shards' --report-json files for the whole verdict\n",
+            parsed.shard->number, parsed.shard->total);
     }
+    return status;
 }

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <stdexcept>
 #include <string_view>
 
 #include "data_dirs.hpp"
@@ -15,7 +16,8 @@ namespace {
 
 constexpr const char* usage =
     "usage: startjoin-conformance --driver 'COMMAND' [--report-json FILE] [--report-junit FILE]\n"
-    "                             [--report-markdown FILE] [-j N] [--repeat N] [--spec DIR]\n"
+    "                             [--report-markdown FILE] [-j N] [--repeat N] [--shard K/N]\n"
+    "                             [--spec DIR]\n"
     "                             [gtest flags]\n"
     "       startjoin-conformance --check-traceability [--spec DIR]\n"
     "  --driver COMMAND      the driver to test, run as /bin/sh -c COMMAND (spec/protocol.md)\n"
@@ -32,6 +34,12 @@ constexpr const char* usage =
     "                        of cores); -j 1 runs every test in this process\n"
     "  --repeat N            run the selected tests N times and list every test whose status\n"
     "                        changed between runs; fails if any did or any run failed\n"
+    "  --shard K/N           run only the K-th of N shards of the selected tests (K from 1 to\n"
+    "                        N): the I-th test (from 0, in --gtest_list_tests order) is in\n"
+    "                        shard I mod N + 1; the N shards together run each test once,\n"
+    "                        whatever -j. Same as GTEST_TOTAL_SHARDS=N GTEST_SHARD_INDEX=K-1\n"
+    "                        (0-based, as GoogleTest numbers them). A shard with no test\n"
+    "                        passes; clauses tested only in other shards are NOT RUN\n"
     "  --spec DIR            the spec whose scenarios run and whose clauses are reported\n"
     "                        (default: ../share/startjoin/spec beside this program when\n"
     "                        installed, else the source tree's spec/)\n"
@@ -43,7 +51,9 @@ constexpr const char* usage =
     "  --check-traceability  check that every clause is tested and every test cites defined\n"
     "                        clauses; needs no driver\n"
     "environment: STARTJOIN_TIMEOUT_MULTIPLIER scales every deadline (default 1); RC_PARAMS\n"
-    "  sets RapidCheck's parameters (without a seed, one seed is picked for the whole run)\n";
+    "  sets RapidCheck's parameters (without a seed, one seed is picked for the whole run);\n"
+    "  GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX shard the run (--shard); GTEST_SHARD_STATUS_FILE\n"
+    "  is touched before any test\n";
 
 [[noreturn]] void reject(const std::string& problem) {
     fmt::print(stderr, "startjoin-conformance: {}\n{}", problem, usage);
@@ -75,6 +85,7 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
                       const data_defaults& defaults) {
     options parsed;
     bool spec_given = false, regressions_given = false;
+    std::optional<test_shard> shard_flag;
     parsed.jobs = cores();
     for (const std::string& arg : original) {
         if (is_gtest_flag(arg)) parsed.gtest_flags.push_back(arg);
@@ -118,6 +129,12 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             parsed.jobs = count_of("-j", *jobs, 256);
         } else if (auto repeat = value_of("--repeat")) {
             parsed.repeat = count_of("--repeat", *repeat, 100000);
+        } else if (auto text = value_of("--shard")) {
+            try {
+                shard_flag = parse_shard(*text);
+            } catch (const std::invalid_argument& error) {
+                reject(error.what());
+            }
         } else if (arg == "--profile") {
             parsed.profile = true;
         } else if (arg == "--list-clauses") {
@@ -133,6 +150,13 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
         } else {
             reject(fmt::format("unknown argument '{}'", arg));
         }
+    }
+    try {
+        parsed.shard = resolve_shard(shard_flag, shard_from_environment());
+    } catch (const std::invalid_argument& error) {
+        // The environment is not a flag of ours: no usage text, which would not mention it.
+        fmt::print(stderr, "startjoin-conformance: {}\n", error.what());
+        std::exit(2);
     }
     if (!spec_given) {
         const auto found = first_directory(defaults.spec);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "report_files.hpp"
+#include "shard.hpp"
 
 namespace startjoin::conformance {
 
@@ -24,6 +25,9 @@ struct options {
     bool profile = false;
     /// -j / --jobs: how many worker processes run tests at once (default: the number of cores).
     int jobs = 1;
+    /// --shard K/N, or GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX (shard.hpp): the part of the
+    /// selected tests this run takes; none runs them all.
+    std::optional<test_shard> shard;
     /// --repeat: how many times the whole selection runs (1: once, no stability report).
     int repeat = 1;
     /// Hidden: this process is a worker of a coordinator (coordinator.hpp). It prints no
@@ -49,7 +53,8 @@ struct data_defaults {
 /// gtest_flags); `argc`/`argv` after. Bad input prints the usage and exits with status 2,
 /// before any test runs; so does a spec found in none of `defaults.spec` (naming each path
 /// tried) when --spec does not name one. Without --regressions, the first existing directory
-/// of `defaults.regressions`, else none.
+/// of `defaults.regressions`, else none. --shard and GoogleTest's sharding variables must
+/// agree (exit 2 otherwise).
 options parse_options(const std::vector<std::string>& original, int argc, char** argv,
                       const data_defaults& defaults);
 

@@ -118,8 +118,12 @@ hello_info hello_from_json(const nlohmann::json& entry) {
     return hello;
 }
 
-report_listener::report_listener(report_paths paths, expectations expected, bool worker)
-    : paths_(std::move(paths)), expected_(std::move(expected)), worker_(worker) {
+report_listener::report_listener(report_paths paths, expectations expected, bool worker,
+                                 nlohmann::json extra)
+    : paths_(std::move(paths)),
+      expected_(std::move(expected)),
+      worker_(worker),
+      extra_(std::move(extra)) {
     // A worker's file starts empty, so that what it holds is what this process wrote.
     if (worker_ && paths_.json) std::ofstream(*paths_.json, std::ios::trunc);
 }
@@ -170,7 +174,7 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
 void report_listener::OnTestProgramEnd(const ::testing::UnitTest&) {
     if (worker_) return;  // the coordinator prints the run's summary
     print_summary(outcomes_, last_driver());
-    write_reports(paths_, outcomes_, last_driver());
+    write_reports(paths_, outcomes_, last_driver(), extra_);
 }
 
 std::vector<clause_verdict> clause_verdicts(const std::vector<test_outcome>& outcomes) {

@@ -59,10 +59,11 @@ hello_info hello_from_json(const nlohmann::json& entry);
 
 /// Collects outcomes as tests end. At the end of the program prints the summary and writes the
 /// reports `paths` names; a worker instead appends each outcome to `paths.json` at once and
-/// prints nothing.
+/// prints nothing. `extra` entries are added to the JSON report's top level.
 class report_listener : public ::testing::EmptyTestEventListener {
   public:
-    report_listener(report_paths paths, expectations expected, bool worker);
+    report_listener(report_paths paths, expectations expected, bool worker,
+                    nlohmann::json extra = nlohmann::json::object());
     void OnTestStart(const ::testing::TestInfo& info) override;
     void OnTestEnd(const ::testing::TestInfo& info) override;
     void OnTestProgramEnd(const ::testing::UnitTest& unit) override;
@@ -80,6 +81,7 @@ class report_listener : public ::testing::EmptyTestEventListener {
     report_paths paths_;
     expectations expected_;
     bool worker_;
+    nlohmann::json extra_;
     bool driver_written_ = false;
     std::vector<test_outcome> outcomes_;
 };

@@ -101,6 +101,10 @@ runner_result run_runner(const std::vector<std::string>& arguments,
         const int output = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         ::dup2(output, 1);
         ::dup2(output, 2);
+        // A sharded run of these tests must not shard the runners they start.
+        for (const char* name :
+             {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE"})
+            ::unsetenv(name);
         for (const std::string& entry : environment) ::putenv(const_cast<char*>(entry.c_str()));
         ::execv(argv[0], argv.data());
         ::_exit(127);

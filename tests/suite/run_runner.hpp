@@ -23,9 +23,10 @@ struct runner_result {
 };
 
 /// Runs the runner with `arguments` (after the program name), with extra `environment`
-/// entries ("NAME=value"). --report-json is added. A runner that has not ended after 300 s
-/// (times STARTJOIN_TIMEOUT_MULTIPLIER) is killed, with `hung` set: a hang fails the test that
-/// met it instead of stopping the whole suite.
+/// entries ("NAME=value") but without this process's GoogleTest sharding variables (a sharded
+/// run of these tests shards them, not the runners they start). --report-json is added. A
+/// runner that has not ended after 300 s (times STARTJOIN_TIMEOUT_MULTIPLIER) is killed, with
+/// `hung` set: a hang fails the test that met it instead of stopping the whole suite.
 runner_result run_runner(const std::vector<std::string>& arguments,
                          const std::vector<std::string>& environment = {});
 
