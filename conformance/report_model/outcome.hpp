@@ -8,8 +8,8 @@
 
 namespace startjoin::conformance {
 
-/// One test's outcome. status is one of PASS, FAIL, TIMEOUT, CRASH, BROKEN, SKIP, and, with
-/// expectations, XFAIL or XPASS.
+/// One test's outcome. status is one of PASS, FAIL, TIMEOUT, CRASH, BROKEN, SKIP, NOT RUN (the
+/// run was interrupted before or during it), and, with expectations, XFAIL or XPASS.
 struct test_outcome {
     std::string name;
     std::vector<std::string> clauses;

@@ -7,14 +7,18 @@ namespace {
 
 // A clause's status is its worst test's: a real failure first, then a stale expectation, then
 // an expected failure; it passes if a test passed; it is skipped if every test was skipped;
-// NOT RUN if none ran (a --gtest_filter left it out).
+// NOT RUN if none ran (a --gtest_filter or a shard left it out, or the run was interrupted
+// before its tests: each of them is NOT RUN).
 std::string clause_status(const std::vector<const test_outcome*>& tests) {
     for (const char* worst : {"BROKEN", "CRASH", "TIMEOUT", "FAIL", "XPASS", "XFAIL", "PASS"}) {
         for (const test_outcome* test : tests) {
             if (test->status == worst) return worst;
         }
     }
-    return tests.empty() ? "NOT RUN" : "SKIP";
+    for (const test_outcome* test : tests) {
+        if (test->status == "SKIP") return "SKIP";
+    }
+    return "NOT RUN";
 }
 
 }  // namespace

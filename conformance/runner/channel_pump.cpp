@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "cancellation.hpp"
 #include "capture_limits.hpp"
 #include "errors.hpp"
 
@@ -73,6 +74,9 @@ channel_pump::channel_pump(driver_process& driver, int trace_fd, line_handler on
 
 bool channel_pump::pump_until(clock::time_point deadline, const std::function<bool()>& done) {
     while (!done()) {
+        // A cancelled run stops at its next wait; the caller's clean-up (kill_all) reaps
+        // without waiting here.
+        throw_if_cancelled();
         // Fixed slots, so each revents is found again by position; -1 is ignored by poll.
         pollfd watched[6] = {
             {replies_closed_ ? -1 : driver_.replies().get(), POLLIN, 0},

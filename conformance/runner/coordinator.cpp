@@ -23,6 +23,7 @@
 #include <set>
 #include <sstream>
 
+#include "cancellation.hpp"
 #include "clauses.hpp"
 #include "driver_launcher.hpp"
 #include "fixture.hpp"
@@ -229,6 +230,17 @@ struct worker {
     bool killed = false;  // by us, at its deadline
 };
 
+// A test the run's cancellation kept from running or from ending.
+test_outcome not_run(const std::string& test) {
+    test_outcome outcome;
+    outcome.name = test;
+    if (const auto found = clauses_by_test().find(test); found != clauses_by_test().end())
+        outcome.clauses = found->second;
+    outcome.status = "NOT RUN";
+    outcome.message = "[NOT RUN] " + cancellation_reason();
+    return outcome;
+}
+
 // One run of every batch: the merged outcomes, in the order of `tests`.
 struct run_result {
     std::vector<test_outcome> outcomes;
@@ -249,8 +261,9 @@ class run {
         const auto started = clock::now();
         std::deque<std::size_t> pending;
         for (std::size_t i = 0; i < batches_.size(); ++i) pending.push_back(i);
-        while (!pending.empty() || !running_.empty()) {
-            while (running_.size() < static_cast<std::size_t>(parsed_.jobs) && !pending.empty()) {
+        while ((!pending.empty() && !cancelled()) || !running_.empty()) {
+            while (running_.size() < static_cast<std::size_t>(parsed_.jobs) && !pending.empty() &&
+                   !cancelled()) {
                 start(pending.front());
                 pending.pop_front();
             }
@@ -261,6 +274,8 @@ class run {
         for (const std::string& test : tests) {
             if (const auto found = outcomes_.find(test); found != outcomes_.end()) {
                 result.outcomes.push_back(std::move(found->second));
+            } else if (cancelled()) {
+                result.outcomes.push_back(not_run(test));  // its batch never started
             }
         }
         result.elapsed_ms =
@@ -293,6 +308,14 @@ class run {
         const int count = ::poll(ready.data(), ready.size(),
                                  static_cast<int>(std::clamp<long>(left.count(), 0, INT_MAX)));
         if (count < 0 && errno != EINTR) throw_errno("poll");
+        if (cancelled() && !cancellation_forwarded_) {
+            // Each worker ends its test in progress and reports the rest NOT RUN, as this
+            // process would at -j 1; a ^C on a terminal has told them already.
+            for (const worker& each : running_) {
+                ::pidfd_send_signal(each.process.pidfd.get(), SIGTERM, nullptr, 0);
+            }
+            cancellation_forwarded_ = true;
+        }
         std::vector<worker> still_running;
         for (std::size_t i = 0; i < running_.size(); ++i) {
             worker& each = running_[i];
@@ -333,6 +356,13 @@ class run {
         }
         const bool normal = status && WIFEXITED(*status) && WEXITSTATUS(*status) <= 1;
         if (normal && reported.size() == ended.batch.size()) return;
+        if (cancelled()) {
+            for (const std::string& test : ended.batch) {
+                if (!reported.contains(test)) outcomes_[test] = not_run(test);
+            }
+            std::fflush(stdout);
+            return;
+        }
         const std::string how = ended.killed
                                     ? fmt::format("passed its deadline of {:.0f} s and was killed",
                                                   ended.budget.count())
@@ -363,6 +393,7 @@ class run {
     std::vector<worker> running_;
     std::map<std::string, test_outcome> outcomes_;
     std::optional<hello_info> hello_;
+    bool cancellation_forwarded_ = false;
 };
 
 std::size_t suite_count(const std::vector<test_outcome>& outcomes) {
@@ -435,7 +466,7 @@ int run_coordinated(const options& parsed, const std::vector<std::string>& tests
     std::map<std::string, std::map<std::string, int>> statuses;  // test -> status -> runs
     int failed_runs = 0;
     run_result last;
-    for (int number = 1; number <= parsed.repeat; ++number) {
+    for (int number = 1; number <= parsed.repeat && !cancelled(); ++number) {
         // Every worker of a run gets the same seed, so a run's results are those of one process
         // with that seed; each run of --repeat picks a new one unless RC_PARAMS names one.
         const std::string seed = seed_given ? *seed_in(rc_params) : random_seed();
@@ -492,6 +523,7 @@ int run_coordinated(const options& parsed, const std::vector<std::string>& tests
             {"runs", parsed.repeat}, {"failed_runs", failed_runs}, {"changed", changes}};
     }
     write_reports(parsed.reports, last.outcomes, last.hello, extra);
+    if (cancelled()) return cancelled_exit_status();
     return failed_runs > 0 || changed > 0 ? 1 : 0;
 }
 

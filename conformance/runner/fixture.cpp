@@ -1,5 +1,6 @@
 #include "fixture.hpp"
 
+#include "cancellation.hpp"
 #include "ordering.hpp"
 #include "reporting.hpp"
 
@@ -57,6 +58,8 @@ std::optional<std::string> profile_mismatch(const std::string& profile) {
 }  // namespace
 
 void conformance_test::SetUp() {
+    // After SIGINT or SIGTERM the remaining tests end here at once, reported NOT RUN.
+    if (cancelled()) FAIL() << "[NOT RUN] " << cancellation_reason();
     // The reasons are printed once, by the protocol check before the first test (main.cpp) and
     // in the report's "certification"; repeating them in every test buried everything else.
     if (!certification_problems().empty()) {

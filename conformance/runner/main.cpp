@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cancellation.hpp"
 #include "capture_limits.hpp"
 #include "certification.hpp"
 #include "clauses.hpp"
@@ -88,7 +89,7 @@ int run_here(const options& parsed, expectations expected, const nlohmann::json&
     // gtest counts an expected failure as a failure; the report knows better.
     [[maybe_unused]] const int gtest_status = RUN_ALL_TESTS();
     stop_case_servers();
-    return listener->exit_status();
+    return cancelled() ? cancelled_exit_status() : listener->exit_status();
 }
 
 // The tests of the run's shard, announced; `tests` are all the selected tests. Adds the shard
@@ -150,8 +151,9 @@ int main(int argc, char** argv) {
                       {.spec = data_candidates(STARTJOIN_INSTALLED_SPEC_DIR, STARTJOIN_SPEC_DIR),
                        .regressions = data_candidates(STARTJOIN_INSTALLED_REGRESSIONS_DIR,
                                                       STARTJOIN_REGRESSIONS_DIR)});
-    timeout_multiplier();  // a malformed multiplier stops us here
-    capture_limit();       // and a malformed capture limit
+    install_cancellation();  // from here on, SIGINT and SIGTERM end the run with its report
+    timeout_multiplier();    // a malformed multiplier stops us here
+    capture_limit();         // and a malformed capture limit
     if (const auto problem = take_sharding_environment()) {
         fmt::print(stderr, "startjoin-conformance: {}\n", *problem);
         return 2;
@@ -238,6 +240,8 @@ int main(int argc, char** argv) {
         std::vector<std::string> problems;
         try {
             problems = certify_driver(*parsed.driver);
+            // Interrupted during the check: no verdict on the driver; the tests are NOT RUN.
+            if (cancelled()) problems.clear();
         } catch (const driver_not_runnable& error) {
             // Every test would be BROKEN for a reason that is the command line's, not the
             // driver's: a usage error, before any test.

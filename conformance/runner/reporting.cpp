@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "cancellation.hpp"
 #include "clauses.hpp"
 #include "fixture.hpp"
 #include "json_text.hpp"
@@ -40,7 +41,8 @@ std::string test_totals_text(const std::map<std::string, int>& totals) {
                                         {"BROKEN", "broken"},
                                         {"XPASS", "passed unexpectedly"},
                                         {"XFAIL", "expected failures"},
-                                        {"SKIP", "skipped"}}) {
+                                        {"SKIP", "skipped"},
+                                        {"NOT RUN", "not run"}}) {
         if (const int number = count(totals, status)) text += fmt::format(", {} {}", number, words);
     }
     return text;
@@ -57,8 +59,13 @@ std::string status_of(const ::testing::TestResult& result, std::string& message)
         return "SKIP";
     }
     if (!result.Failed()) return "PASS";
+    // NOT RUN first: a test the run's cancellation stopped has no verdict, whatever else failed.
     const auto rank = [](const std::string& status) {
-        return status == "BROKEN" ? 3 : status == "CRASH" ? 2 : status == "TIMEOUT" ? 1 : 0;
+        return status == "NOT RUN"   ? 4
+               : status == "BROKEN"  ? 3
+               : status == "CRASH"   ? 2
+               : status == "TIMEOUT" ? 1
+                                     : 0;
     };
     std::string status = "FAIL";
     for (int i = 0; i < result.total_part_count(); ++i) {
@@ -67,7 +74,7 @@ std::string status_of(const ::testing::TestResult& result, std::string& message)
         const std::string text = part.message() != nullptr ? part.message() : "";
         if (!message.empty()) message += "\n";
         message += text;
-        for (const std::string marked : {"BROKEN", "CRASH", "TIMEOUT"}) {
+        for (const std::string marked : {"NOT RUN", "BROKEN", "CRASH", "TIMEOUT"}) {
             if (text.find("[" + marked + "]") != std::string::npos && rank(marked) > rank(status)) {
                 status = marked;
             }
@@ -154,7 +161,15 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
         outcome.clauses = found->second;
     }
     outcome.status = status_of(*info.result(), outcome.message);
-    if (const auto known = expected_.known_cases(outcome.name); !known.empty()) {
+    if (cancelled() && is_failure(outcome.status)) {
+        // It ended after SIGINT or SIGTERM: its failure may be the interruption itself (a
+        // property's cancelled case, reworded by RapidCheck), so it has no verdict.
+        outcome.status = "NOT RUN";
+        outcome.message = "[NOT RUN] " + cancellation_reason() + "\n" + outcome.message;
+    }
+    if (outcome.status == "NOT RUN") {
+        // No verdict, so no expectation applies: an expected failure not run is not an XPASS.
+    } else if (const auto known = expected_.known_cases(outcome.name); !known.empty()) {
         outcome.status = apply_known_cases(known, tally_of(*info.result(), known.size()),
                                            outcome.status, outcome.message);
     } else if (const expected_failure* expectation =
@@ -247,6 +262,7 @@ void write_report(const std::string& path, const std::vector<test_outcome>& outc
         {"clauses", clauses_json(verdicts)},
         {"totals", totals_json(outcomes, verdicts)}};
     for (const auto& [key, value] : extra.items()) report[key] = value;
+    if (cancelled()) report["run"]["interrupted"] = cancellation_reason();
     write_report_file("--report-json", path, json_text(report, 2) + "\n");
 }
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "cancellation.hpp"
 #include "capture_limits.hpp"
 #include "driver_launcher.hpp"
 #include "errors.hpp"
@@ -29,6 +30,7 @@ bool hello_info::supports(const std::string& feature) const {
 }
 
 session::session(std::string driver_command) : command_(std::move(driver_command)) {
+    throw_if_cancelled();  // a cancelled run starts nothing more (a property's next case)
     fifos_ = std::make_unique<fifo_dir>();
     const bool forked_case = uses_case_server(command_);
     {
