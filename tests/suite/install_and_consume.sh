@@ -142,4 +142,14 @@ hide_source timeout 60 "$ctest" --test-dir "$work/consumer-build" -N -V -R 'Outp
 # ctest prints the labels sorted: the exact set, each once.
 grep -qx 'Labels: output output.no-duplicate startjoin tiny tiny-driver' "$work/labels.log" ||
   { cat "$work/labels.log" >&2; fail "Scenario.OutputNoDuplicate is not labelled exactly startjoin, tiny-driver, tiny, output, output.no-duplicate"; }
+
+# A FILTER that selects no test is a mistake, as in the runner: ctest stops, naming it, rather
+# than registering nothing.
+hide_source timeout 300 "$cmake" -S "$work/consumer" -B "$work/consumer-build" -DSTARTJOIN_FILTER=Nope \
+  >"$work/configure.log" 2>&1 || { cat "$work/configure.log" >&2; fail "reconfiguring examples/consumer failed"; }
+status=0
+hide_source timeout 60 "$ctest" --test-dir "$work/consumer-build" -N >"$work/nothing.log" 2>&1 || status=$?
+[ "$status" != 0 ] || { cat "$work/nothing.log" >&2; fail "ctest succeeded with a FILTER that selects no test"; }
+grep -q -- '--gtest_filter=Nope selects no test' "$work/nothing.log" ||
+  { cat "$work/nothing.log" >&2; fail "ctest did not say that FILTER Nope selects no test"; }
 echo "install-and-consume: $([ -n "$given_prefix" ] && echo "prefix $prefix" || echo 'installed, moved'), found its spec$([ "$hidden" = 1 ] && echo ' with the source tree hidden'); startjoin-conform ran; consumer: 2 tests, 1 PASS, 1 XFAIL, labelled by section and clause"
