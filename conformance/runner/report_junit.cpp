@@ -98,7 +98,6 @@ void write_testcase(xml_writer& xml, const std::string& section_name, const test
 
 }  // namespace
 
-
 std::string junit_report(const std::vector<test_outcome>& outcomes) {
     const std::vector<section> sections = sections_of(outcomes);
     section totals;
