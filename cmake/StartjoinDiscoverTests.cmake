@@ -3,7 +3,7 @@
 # and calls startjoin_discover_tests_impl() whenever the runner is newer than the list it wrote
 # last. It asks the runner for its tests (--list-tests-json) and writes a ctest file that adds
 # one test per conformance test, labelled with the spec sections and clauses the test checks, so
-# that `ctest -L '^join$'` or `ctest -L 'join\.after-exit'` selects by clause.
+# that `ctest -L '^join$'` selects a section and `ctest -L 'join\.after-exit'` a clause.
 #
 # Modelled on CMake's GoogleTestAddTests.cmake (gtest_discover_tests, DISCOVERY_MODE PRE_TEST),
 # whose tests it replaces one for one: the same names, command lines and properties. Installed
