@@ -1,6 +1,7 @@
 # Registers the conformance suite with ctest once per adapter (adapters/NAME/adapter.conf) whose
 # requirements are present, as tests "conformance.NAME.Suite.Test" labelled "conformance;NAME"
-# plus the manifest's `labels=` (adapters whose every case starts interpreters say "slow").
+# plus the manifest's `labels=` (adapters whose every case starts interpreters say "slow"), then
+# each test's spec sections and clause IDs (`ctest -L '^join$'`, StartjoinConformance.cmake).
 #
 # A manifest's `requires=` lists what the adapter needs: `target:X` for a driver this build makes
 # (absent when, say, Boost is not installed), `python:3.X` for a CPython minor version

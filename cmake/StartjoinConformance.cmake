@@ -2,19 +2,21 @@
 # one driver. Used by this repository (cmake/StartjoinAdapters.cmake, once per adapter) and
 # installed with the package, where startjoin_add_conformance() is the entry point.
 include_guard(GLOBAL)
-include(GoogleTest)
 
 # startjoin_discover_conformance_tests(RUNNER target NAME name PREFIX prefix DRIVER command
 #                                      [EXPECTATIONS file] [SEED n] [FILTER pattern]
 #                                      [LABELS label...])
 # The lower level: runs RUNNER (the startjoin-conformance executable target) with
-# `--driver command` at test time, once per test it lists (DISCOVERY_MODE PRE_TEST, so the list
-# is read when ctest runs, not when the runner is built; an imported runner has no build).
-# NAME names the discovered list and the labels file (unique per directory), PREFIX starts each
-# test's name, FILTER is a --gtest_filter pattern of the tests to register, LABELS go on every
-# test. With EXPECTATIONS, the driver's known failures are passed to the runner and its
-# properties run with RapidCheck seed SEED (default 1), so that the failures recorded reproduce
-# exactly; without, every run explores a new seed.
+# --list-tests-json at test time, not when the runner is built (an imported runner has no
+# build), and registers one ctest test PREFIX"Suite.Test" per test it lists, which runs
+# `RUNNER --gtest_filter=Suite.Test --driver command`. NAME names the discovered list
+# (the variable startjoin_NAME_tests in ctest include files) and the generated files (unique per
+# directory), FILTER is a --gtest_filter pattern of the tests to register. Each test is labelled
+# LABELS, then the spec sections and the clause IDs it checks ("join", "join.after-exit"), so that
+# `ctest -L '^join$'` runs one section and `ctest -L 'join\.after-exit'` one clause. With
+# EXPECTATIONS, the driver's known failures are passed to the runner and its properties run with
+# RapidCheck seed SEED (default 1), so that the failures recorded reproduce exactly; without,
+# every run explores a new seed.
 function(startjoin_discover_conformance_tests)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "RUNNER;NAME;PREFIX;DRIVER;EXPECTATIONS;SEED;FILTER"
                         "LABELS")
@@ -26,31 +28,56 @@ function(startjoin_discover_conformance_tests)
   if(NOT arg_SEED)
     set(arg_SEED 1)
   endif()
-  set(arguments --driver "${arg_DRIVER}")
   set(environment "")
   if(arg_EXPECTATIONS)
-    list(APPEND arguments --expectations "${arg_EXPECTATIONS}")
     set(environment "RC_PARAMS=seed=${arg_SEED}")
   endif()
-  set(filter "")
-  if(arg_FILTER)
-    set(filter TEST_FILTER "${arg_FILTER}")
+  # Beside this file, in the source tree and in an installed package alike.
+  set(discover_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/StartjoinDiscoverTests.cmake")
+  set(base "${CMAKE_CURRENT_BINARY_DIR}/startjoin-${arg_NAME}")
+  set(tests_file "${base}-tests.cmake")
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    set(tests_file "${base}-tests-$<CONFIG>.cmake")
   endif()
-  gtest_discover_tests(${arg_RUNNER}
-    EXTRA_ARGS ${arguments}
-    TEST_PREFIX "${arg_PREFIX}"
-    TEST_LIST "startjoin_${arg_NAME}_tests"
-    ${filter}
-    DISCOVERY_MODE PRE_TEST
-    PROPERTIES TIMEOUT 240 ENVIRONMENT "${environment}")
-  # Not through PROPERTIES above: CMake 3.25's GoogleTest module splits a list value there, so
-  # the second label would be lost (and with it every property after it). This file runs after
-  # the discovered tests are defined.
-  list(JOIN arg_LABELS ";" labels)
-  set(labels_file "${CMAKE_CURRENT_BINARY_DIR}/startjoin-labels-${arg_NAME}.cmake")
-  file(WRITE "${labels_file}"
-    "set_tests_properties(\${startjoin_${arg_NAME}_tests} PROPERTIES LABELS \"${labels}\")\n")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${labels_file}")
+  set(runner "$<TARGET_FILE:${arg_RUNNER}>")
+  # What ctest reads: the tests file, written again first when the runner (and so its list of
+  # tests) or this include file (its arguments) is newer than it. Bracketed arguments, so that a
+  # driver command's quotes and semicolons reach the runner as written.
+  string(CONCAT content
+    "if(EXISTS [==[${runner}]==])\n"
+    "  if(NOT EXISTS [==[${tests_file}]==] OR\n"
+    "     NOT [==[${tests_file}]==] IS_NEWER_THAN [==[${runner}]==] OR\n"
+    "     NOT [==[${tests_file}]==] IS_NEWER_THAN \"\${CMAKE_CURRENT_LIST_FILE}\")\n"
+    "    include([==[${discover_script}]==])\n"
+    "    startjoin_discover_tests_impl(\n"
+    "      RUNNER [==[${runner}]==]\n"
+    "      CTEST_FILE [==[${tests_file}]==]\n"
+    "      TEST_LIST [==[startjoin_${arg_NAME}_tests]==]\n"
+    "      PREFIX [==[${arg_PREFIX}]==]\n"
+    "      WORKING_DIRECTORY [==[${CMAKE_CURRENT_BINARY_DIR}]==]\n"
+    "      DRIVER [==[${arg_DRIVER}]==]\n"
+    "      EXPECTATIONS [==[${arg_EXPECTATIONS}]==]\n"
+    "      ENVIRONMENT [==[${environment}]==]\n"
+    "      FILTER [==[${arg_FILTER}]==]\n"
+    "      TIMEOUT 240\n"
+    "      LABELS [==[${arg_LABELS}]==])\n"
+    "  endif()\n"
+    "  include([==[${tests_file}]==])\n"
+    "else()\n"
+    "  add_test([==[${arg_PREFIX}NOT_BUILT]==] [==[${arg_PREFIX}NOT_BUILT]==])\n"
+    "endif()\n")
+  if(multi_config)
+    foreach(config IN LISTS CMAKE_CONFIGURATION_TYPES)
+      file(GENERATE OUTPUT "${base}-include-${config}.cmake" CONTENT "${content}"
+           CONDITION $<CONFIG:${config}>)
+    endforeach()
+    file(WRITE "${base}-include.cmake"
+      "include(\"${base}-include-\${CTEST_CONFIGURATION_TYPE}.cmake\")\n")
+  else()
+    file(GENERATE OUTPUT "${base}-include.cmake" CONTENT "${content}")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${base}-include.cmake")
 endfunction()
 
 # startjoin_add_conformance(TARGET driver [EXPECTATIONS file] [LABELS label...]

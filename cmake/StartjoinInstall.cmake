@@ -1,6 +1,7 @@
-# `cmake --install build --prefix P`: the runner, startjoin-report, the reference driver, the C++
-# adapter kit with the protocol library it needs, the spec (with the report and expectations
-# schemas) and the regression scenarios the installed runner
+# `cmake --install build --prefix P`: the runner, startjoin-report, the reference driver,
+# startjoin-conform (the command line of tools/conform), the C++ adapter kit with the protocol
+# library it needs, the spec (with the report and expectations schemas) and the regression
+# scenarios the installed runner
 # reads (from ../share/startjoin beside its bin/, conformance/CMakeLists.txt), and the CMake
 # package `startjoin` that lets another project build a driver and register the suite against
 # it (examples/consumer).
@@ -15,6 +16,19 @@ install(TARGETS startjoin-conformance startjoin-driver-reference startjoin_adapt
         EXPORT startjoinTargets
         RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
         ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+# bin/startjoin-conform is tools/conform itself, its `layout=repository` line changed to
+# `layout=installed` so that it runs the runner beside it and builds nothing: one script, not a
+# copy that would drift.
+set(conform_source "${PROJECT_SOURCE_DIR}/tools/conform")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${conform_source}")
+file(READ "${conform_source}" conform_text)
+string(REPLACE "\nlayout=repository\n" "\nlayout=installed\n" installed_conform "${conform_text}")
+if(installed_conform STREQUAL conform_text)
+  message(FATAL_ERROR "${conform_source} has no line 'layout=repository' to install it by")
+endif()
+file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/startjoin-conform" "${installed_conform}")
+install(PROGRAMS "${CMAKE_CURRENT_BINARY_DIR}/startjoin-conform" DESTINATION "${CMAKE_INSTALL_BINDIR}")
+
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/adapters/cpp/include/"
                   "${PROJECT_SOURCE_DIR}/adapters/protocol/include/"
         DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
@@ -39,5 +53,6 @@ write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/startjoinConfigVer
 install(FILES "${PROJECT_SOURCE_DIR}/cmake/startjoinConfig.cmake"
               "${CMAKE_CURRENT_BINARY_DIR}/startjoinConfigVersion.cmake"
               "${PROJECT_SOURCE_DIR}/cmake/StartjoinConformance.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/StartjoinDiscoverTests.cmake"
               "${PROJECT_SOURCE_DIR}/cmake/StartjoinDriver.cmake"
         DESTINATION "${STARTJOIN_INSTALL_CMAKEDIR}")

@@ -10,6 +10,8 @@ std::map<std::string, std::vector<std::string>>& registry() {
 
 const std::map<std::string, std::vector<std::string>>& clauses_by_test() { return registry(); }
 
+std::string section_of(const std::string& clause) { return clause.substr(0, clause.find('.')); }
+
 void add_clauses(const std::string& test, const std::vector<std::string>& clauses) {
     auto& ids = registry()[test];
     ids.insert(ids.end(), clauses.begin(), clauses.end());

@@ -14,6 +14,9 @@ namespace startjoin::conformance {
 /// Test full name ("Join.BlocksUntilChildEnds") -> clause IDs ("join.blocks"), without brackets.
 const std::map<std::string, std::vector<std::string>>& clauses_by_test();
 
+/// The spec section of a clause ID: "join" for "join.after-exit".
+std::string section_of(const std::string& clause);
+
 /// Records that test `test` checks `clauses` (tests registered at run time, like scenarios).
 void add_clauses(const std::string& test, const std::vector<std::string>& clauses);
 

@@ -35,6 +35,7 @@
 #include "scenario_test.hpp"
 #include "shard.hpp"
 #include "spec_document.hpp"
+#include "test_listing.hpp"
 #include "timeouts.hpp"
 #include "traceability.hpp"
 
@@ -191,6 +192,7 @@ int main(int argc, char** argv) {
         return problems.empty() ? 0 : 1;
     }
     if (::testing::GTEST_FLAG(list_tests)) return RUN_ALL_TESTS();
+    if (parsed.list_tests_json) return print_test_listing(parsed);
 
     if (!parsed.driver || parsed.driver->empty()) {
         fmt::print(stderr, "startjoin-conformance: --driver is required\n");

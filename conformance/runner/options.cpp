@@ -46,6 +46,9 @@ constexpr const char* usage =
     "  --regressions DIR     scenarios that once failed, run on every driver (default:\n"
     "                        ../share/startjoin/regressions, else tests/regressions/)\n"
     "  --list-clauses        print each test with the clauses it checks, and exit\n"
+    "  --list-tests-json     print the tests --gtest_filter selects, in order, each with the\n"
+    "                        clauses and spec sections it checks, as JSON, and exit; needs no\n"
+    "                        driver ({\"tests\": [{\"name\", \"clauses\", \"sections\"}]})\n"
     "  --profile             after the summary, print where the time went: driver start,\n"
     "                        handshake, commands, events, observation windows, teardown\n"
     "  --check-traceability  check that every clause is tested and every test cites defined\n"
@@ -139,6 +142,8 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             parsed.profile = true;
         } else if (arg == "--list-clauses") {
             parsed.list_clauses = true;
+        } else if (arg == "--list-tests-json") {
+            parsed.list_tests_json = true;
         } else if (arg == "--check-traceability") {
             parsed.check_traceability = true;
         } else if (arg == "--worker") {

@@ -21,6 +21,9 @@ struct options {
     std::string regressions;
     bool check_traceability = false;
     bool list_clauses = false;
+    /// --list-tests-json: print the selected tests with their clauses and sections
+    /// (test_listing.hpp).
+    bool list_tests_json = false;
     /// --profile: print where each test's time went after the summary.
     bool profile = false;
     /// -j / --jobs: how many worker processes run tests at once (default: the number of cores).

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "clauses.hpp"
 #include "fixture.hpp"
 #include "profile.hpp"
 #include "spec_document.hpp"
@@ -96,8 +97,6 @@ void write_testcase(xml_writer& xml, const std::string& section_name, const test
 }
 
 }  // namespace
-
-std::string section_of(const std::string& clause) { return clause.substr(0, clause.find('.')); }
 
 std::string junit_report(const std::vector<test_outcome>& outcomes) {
     const std::vector<section> sections = sections_of(outcomes);

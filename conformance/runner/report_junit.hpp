@@ -9,9 +9,6 @@
 
 namespace startjoin::conformance {
 
-/// The spec section of a clause ID: "join" for "join.after-exit".
-std::string section_of(const std::string& clause);
-
 /// The JUnit XML document of `outcomes`. A test belongs to the section of the first clause it
 /// cites ("uncited" if none); sections come in the spec's order. PASS and XFAIL pass (XFAIL with
 /// the property startjoin.status and the expectation's reason in <system-out>); FAIL, TIMEOUT,

@@ -317,7 +317,9 @@ class status_printer : public ::testing::TestEventListener {
         if (brief && outcome->status == "XFAIL") return;  // brief shows failures only
         fmt::print("[  {:<7} ] {}.{} ({} ms)\n", outcome->status, info.test_suite_name(),
                    info.name(), info.result()->elapsed_time());
-        if (outcome->status == "XPASS") fmt::print("{}\n", outcome->message);
+        // The expectation's reason (XFAIL) or why the pass is unexpected (XPASS): what a reader
+        // of one test's output (ctest's, say) needs and the summary does not repeat.
+        fmt::print("{}\n", outcome->message);
         std::fflush(stdout);
     }
     void OnTestSuiteEnd(const ::testing::TestSuite& suite) override {

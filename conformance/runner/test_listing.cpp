@@ -1,0 +1,53 @@
+#include "test_listing.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <exception>
+
+#include "clauses.hpp"
+#include "coordinator.hpp"
+#include "json_text.hpp"
+
+namespace startjoin::conformance {
+
+nlohmann::json test_listing(const std::vector<std::string>& tests) {
+    nlohmann::json listed = nlohmann::json::array();
+    for (const std::string& test : tests) {
+        std::vector<std::string> clauses, sections;
+        if (const auto found = clauses_by_test().find(test); found != clauses_by_test().end()) {
+            clauses = found->second;
+        }
+        for (const std::string& clause : clauses) {
+            const std::string section = section_of(clause);
+            if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
+                sections.push_back(section);
+            }
+        }
+        listed.push_back({{"name", test}, {"clauses", clauses}, {"sections", sections}});
+    }
+    return {{"tests", std::move(listed)}};
+}
+
+int print_test_listing(const options& parsed) {
+    std::vector<std::string> tests;
+    try {
+        tests = selected_tests(parsed);
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "startjoin-conformance: cannot list the tests: {}\n", error.what());
+        return 2;
+    }
+    // Registering no test is as much a mistyped filter as running none (main.cpp).
+    if (tests.empty()) {
+        fmt::print(stderr,
+                   "startjoin-conformance: --gtest_filter={} selects no test "
+                   "(--gtest_list_tests lists them)\n",
+                   ::testing::GTEST_FLAG(filter));
+        return 2;
+    }
+    fmt::print("{}\n", json_text(test_listing(tests)));
+    return 0;
+}
+
+}  // namespace startjoin::conformance
