@@ -214,19 +214,9 @@ int main(int argc, char** argv) {
     nlohmann::json report_extra = nlohmann::json::object();
     std::vector<std::vector<std::string>> batches;
     if (!parsed.worker) {
-        try {
-            tests = selected_tests(parsed);
-        } catch (const std::exception& error) {
-            fmt::print(stderr, "startjoin-conformance: cannot list the tests: {}\n", error.what());
-            return 2;
-        }
-        if (tests.empty()) {
-            fmt::print(stderr,
-                       "startjoin-conformance: --gtest_filter={} selects no test "
-                       "(--gtest_list_tests lists them)\n",
-                       ::testing::GTEST_FLAG(filter));
-            return 2;
-        }
+        auto selected = selected_tests_or_complain(parsed);
+        if (!selected) return 2;
+        tests = std::move(*selected);
         if (parsed.shard) {
             tests = take_shard(*parsed.shard, tests, report_extra);
             // The runner's list is the run's: gtest runs exactly these, not a sharding of its own.

@@ -30,23 +30,29 @@ nlohmann::json test_listing(const std::vector<std::string>& tests) {
     return {{"tests", std::move(listed)}};
 }
 
-int print_test_listing(const options& parsed) {
+std::optional<std::vector<std::string>> selected_tests_or_complain(const options& parsed) {
     std::vector<std::string> tests;
     try {
         tests = selected_tests(parsed);
     } catch (const std::exception& error) {
         fmt::print(stderr, "startjoin-conformance: cannot list the tests: {}\n", error.what());
-        return 2;
+        return std::nullopt;
     }
-    // Registering no test is as much a mistyped filter as running none (main.cpp).
     if (tests.empty()) {
         fmt::print(stderr,
                    "startjoin-conformance: --gtest_filter={} selects no test "
                    "(--gtest_list_tests lists them)\n",
                    ::testing::GTEST_FLAG(filter));
-        return 2;
+        return std::nullopt;
     }
-    fmt::print("{}\n", json_text(test_listing(tests)));
+    return tests;
+}
+
+int print_test_listing(const options& parsed) {
+    // Registering no test is as much a mistyped filter as running none (main.cpp).
+    const auto tests = selected_tests_or_complain(parsed);
+    if (!tests) return 2;
+    fmt::print("{}\n", json_text(test_listing(*tests)));
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,11 @@ namespace startjoin::conformance {
 /// `sections` holds each distinct section of `clauses` once, in the order first cited; a test
 /// that cites no clause has both empty.
 nlohmann::json test_listing(const std::vector<std::string>& tests);
+
+/// The tests the command line's gtest flags select (selected_tests), or none after a message on
+/// stderr when they cannot be listed or the filter selects no test: a mistyped command line,
+/// which the caller turns into exit 2 before any test runs.
+std::optional<std::vector<std::string>> selected_tests_or_complain(const options& parsed);
 
 /// Prints the listing of the tests the command line's gtest flags select (selected_tests) on
 /// one line and returns the exit status: 0, or 2 (with a message) if the tests cannot be listed
