@@ -17,6 +17,7 @@ function(startjoin_add_adapter_tests manifest)
   set(expectations "")
   set(requirements "")
   set(extra_labels "")
+  set(profile "")
   file(STRINGS "${manifest}" lines)
   foreach(line IN LISTS lines)
     if(line MATCHES "^driver=(.*)$")
@@ -25,6 +26,8 @@ function(startjoin_add_adapter_tests manifest)
       set(expectations "${directory}/${CMAKE_MATCH_1}")
     elseif(line MATCHES "^requires=(.*)$")
       separate_arguments(requirements UNIX_COMMAND "${CMAKE_MATCH_1}")
+    elseif(line MATCHES "^profile=(.*)$")
+      set(profile "${CMAKE_MATCH_1}")
     elseif(line MATCHES "^labels=(.*)$")
       separate_arguments(extra_labels UNIX_COMMAND "${CMAKE_MATCH_1}")
     endif()
@@ -86,6 +89,7 @@ function(startjoin_add_adapter_tests manifest)
     DRIVER "${driver}"
     EXPECTATIONS "${expectations}"
     SEED "${STARTJOIN_ADAPTER_SEED}"
+    PROFILE "${profile}"
     LABELS conformance ${name} ${extra_labels})
 endfunction()
 

@@ -5,21 +5,24 @@ include_guard(GLOBAL)
 
 # startjoin_discover_conformance_tests(RUNNER target NAME name PREFIX prefix DRIVER command
 #                                      [EXPECTATIONS file] [SEED n] [FILTER pattern]
-#                                      [LABELS label...])
+#                                      [PROFILE process|thread] [LABELS label...])
 # The lower level: runs RUNNER (the startjoin-conformance executable target) with
 # --list-tests-json at test time, not when the runner is built (an imported runner has no
 # build), and registers one ctest test PREFIX"Suite.Test" per test it lists, which runs
 # `RUNNER --gtest_filter=Suite.Test --driver command`. NAME names the discovered list
 # (the variable startjoin_NAME_tests in ctest include files) and the generated files (unique per
-# directory), FILTER is a --gtest_filter pattern of the tests to register. Each test is labelled
+# directory), FILTER is a --gtest_filter pattern of the tests to register. With PROFILE, only
+# the tests that apply to a driver of that profile are registered (a thread implementation has no
+# pids or signals), and each test stops with a setup error when the driver declares another
+# profile (runner flag --driver-profile). Each test is labelled
 # LABELS, then the spec sections and the clause IDs it checks ("join", "join.after-exit"), so that
 # `ctest -L '^join$'` runs one section and `ctest -L 'join\.after-exit'` one clause. With
 # EXPECTATIONS, the driver's known failures are passed to the runner and its properties run with
 # RapidCheck seed SEED (default 1), so that the failures recorded reproduce exactly; without,
 # every run explores a new seed.
 function(startjoin_discover_conformance_tests)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "RUNNER;NAME;PREFIX;DRIVER;EXPECTATIONS;SEED;FILTER"
-                        "LABELS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg ""
+                        "RUNNER;NAME;PREFIX;DRIVER;EXPECTATIONS;SEED;FILTER;PROFILE" "LABELS")
   foreach(required RUNNER NAME PREFIX DRIVER)
     if(NOT arg_${required})
       message(FATAL_ERROR "startjoin_discover_conformance_tests: ${required} is required")
@@ -27,6 +30,9 @@ function(startjoin_discover_conformance_tests)
   endforeach()
   if(NOT arg_SEED)
     set(arg_SEED 1)
+  endif()
+  if(arg_PROFILE AND NOT arg_PROFILE MATCHES "^(process|thread)$")
+    message(FATAL_ERROR "startjoin: PROFILE must be process or thread, not '${arg_PROFILE}'")
   endif()
   set(environment "")
   if(arg_EXPECTATIONS)
@@ -60,6 +66,7 @@ function(startjoin_discover_conformance_tests)
     "      EXPECTATIONS [==[${arg_EXPECTATIONS}]==]\n"
     "      ENVIRONMENT [==[${environment}]==]\n"
     "      FILTER [==[${arg_FILTER}]==]\n"
+    "      PROFILE [==[${arg_PROFILE}]==]\n"
     "      TIMEOUT 240\n"
     "      LABELS [==[${arg_LABELS}]==])\n"
     "  endif()\n"
@@ -81,18 +88,22 @@ function(startjoin_discover_conformance_tests)
 endfunction()
 
 # startjoin_add_conformance(TARGET driver [EXPECTATIONS file] [LABELS label...]
-#                           [FILTER pattern] [DRIVER_ARGS arg...])
+#                           [PROFILE process|thread] [FILTER pattern] [DRIVER_ARGS arg...])
 # Registers the conformance suite against the driver program TARGET (an executable target of
 # this project), as ctest tests "startjoin.TARGET.Suite.Test" labelled "startjoin", TARGET and
 # LABELS. DRIVER_ARGS are appended to the driver's command line, which the runner runs through
 # /bin/sh. EXPECTATIONS is the driver's file of known failures (README, "Adapters"): a failure it
-# expects is XFAIL, a passing ctest test. Needs the package's imported runner
+# expects is XFAIL, a passing ctest test. PROFILE is the profile the driver declares (process:
+# separate processes, the whole contract; thread: no memory isolation, pids or signals): only
+# the tests that apply to it are registered, and a driver declaring another fails every test as
+# a setup error. Needs the package's imported runner
 # (find_package(startjoin)).
 #
 #   startjoin_add_conformance(TARGET my-driver EXPECTATIONS ${CMAKE_CURRENT_SOURCE_DIR}/expected.json
 #                             LABELS mine FILTER "Start*:Join*")
 function(startjoin_add_conformance)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;EXPECTATIONS;FILTER" "LABELS;DRIVER_ARGS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;EXPECTATIONS;FILTER;PROFILE"
+                        "LABELS;DRIVER_ARGS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "startjoin_add_conformance: unknown arguments ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -114,5 +125,6 @@ function(startjoin_add_conformance)
     DRIVER "${driver}"
     EXPECTATIONS "${arg_EXPECTATIONS}"
     FILTER "${arg_FILTER}"
+    PROFILE "${arg_PROFILE}"
     LABELS startjoin ${arg_TARGET} ${arg_LABELS})
 endfunction()

@@ -26,26 +26,30 @@ endfunction()
 # startjoin_discover_tests_impl(RUNNER path CTEST_FILE path TEST_LIST variable
 #                               PREFIX prefix WORKING_DIRECTORY dir DRIVER command
 #                               [EXPECTATIONS file] [ENVIRONMENT var=value] [FILTER pattern]
-#                               [TIMEOUT seconds] [LABELS "label;..."])
+#                               [PROFILE process|thread] [TIMEOUT seconds] [LABELS "label;..."])
 # Writes CTEST_FILE: for each test "Suite.Test" the runner lists (only those FILTER selects), a
 # ctest test PREFIX"Suite.Test" that runs
 #     RUNNER --gtest_filter=Suite.Test --gtest_also_run_disabled_tests --driver DRIVER
-#            [--expectations EXPECTATIONS]
+#            [--expectations EXPECTATIONS] [--driver-profile PROFILE]
 # in WORKING_DIRECTORY, with ENVIRONMENT and TIMEOUT, labelled LABELS, then the test's spec
-# sections, then its clause IDs; and the variable TEST_LIST, the names of all of them.
+# sections, then its clause IDs; and the variable TEST_LIST, the names of all of them. With
+# PROFILE, the runner lists only the tests that apply to a driver of that profile.
 function(startjoin_discover_tests_impl)
   cmake_parse_arguments(PARSE_ARGV 0 arg ""
-    "RUNNER;CTEST_FILE;TEST_LIST;PREFIX;WORKING_DIRECTORY;DRIVER;EXPECTATIONS;ENVIRONMENT;FILTER;TIMEOUT;LABELS"
+    "RUNNER;CTEST_FILE;TEST_LIST;PREFIX;WORKING_DIRECTORY;DRIVER;EXPECTATIONS;ENVIRONMENT;FILTER;PROFILE;TIMEOUT;LABELS"
     "")
   if(NOT EXISTS "${arg_RUNNER}")
     message(FATAL_ERROR "startjoin: the conformance runner ${arg_RUNNER} does not exist")
   endif()
-  set(filter "")
+  set(listing_flags "")
   if(arg_FILTER)
-    set(filter "--gtest_filter=${arg_FILTER}")
+    set(listing_flags "--gtest_filter=${arg_FILTER}")
+  endif()
+  if(arg_PROFILE)
+    list(APPEND listing_flags --driver-profile "${arg_PROFILE}")
   endif()
   execute_process(
-    COMMAND "${arg_RUNNER}" --list-tests-json ${filter}
+    COMMAND "${arg_RUNNER}" --list-tests-json ${listing_flags}
     WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}"
     TIMEOUT 120
     OUTPUT_VARIABLE listing
@@ -54,7 +58,7 @@ function(startjoin_discover_tests_impl)
   if(NOT status EQUAL 0)
     message(FATAL_ERROR
       "startjoin: cannot list the conformance tests for ${arg_PREFIX}*\n"
-      "  command: ${arg_RUNNER} --list-tests-json ${filter}\n"
+      "  command: ${arg_RUNNER} --list-tests-json ${listing_flags}\n"
       "  status: ${status}\n"
       "  ${errors}")
   endif()
@@ -70,6 +74,9 @@ function(startjoin_discover_tests_impl)
   if(arg_EXPECTATIONS)
     _startjoin_ctest_argument(expectations "${arg_EXPECTATIONS}")
     string(APPEND command_tail " --expectations ${expectations}")
+  endif()
+  if(arg_PROFILE)
+    string(APPEND command_tail " --driver-profile ${arg_PROFILE}")
   endif()
   _startjoin_ctest_argument(runner "${arg_RUNNER}")
   _startjoin_ctest_argument(directory "${arg_WORKING_DIRECTORY}")

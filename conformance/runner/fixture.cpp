@@ -2,6 +2,7 @@
 
 #include "cancellation.hpp"
 #include "ordering.hpp"
+#include "profile_applicability.hpp"
 #include "reporting.hpp"
 
 namespace startjoin::conformance {
@@ -38,25 +39,6 @@ void use_spec(spec_document spec) { spec_storage() = std::move(spec); }
 const expectations& current_expectations() { return expectations_storage(); }
 void use_expectations(expectations expected) { expectations_storage() = std::move(expected); }
 
-namespace {
-// Why this test cannot run against a driver of `profile`: it checks a process-only clause.
-std::optional<std::string> profile_mismatch(const std::string& profile) {
-    if (profile == "process") return std::nullopt;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    const auto found =
-        clauses_by_test().find(std::string(info->test_suite_name()) + "." + info->name());
-    if (found == clauses_by_test().end()) return std::nullopt;
-    for (const std::string& id : found->second) {
-        const spec_clause* clause = current_spec().find(id);
-        if (clause != nullptr && clause->process_only) {
-            return "clause [" + id +
-                   "] applies to the process profile only; the driver declares profile " + profile;
-        }
-    }
-    return std::nullopt;
-}
-}  // namespace
-
 void conformance_test::SetUp() {
     // After SIGINT or SIGTERM the remaining tests end here at once, reported NOT RUN.
     if (cancelled()) FAIL() << "[NOT RUN] " << cancellation_reason();
@@ -68,7 +50,9 @@ void conformance_test::SetUp() {
     }
     session_ = std::make_unique<session>(driver_command());
     note_driver(session_->hello());
-    if (const auto mismatch = profile_mismatch(session_->hello().profile))
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    if (const auto mismatch = profile_mismatch(
+            std::string(info->test_suite_name()) + "." + info->name(), session_->hello().profile))
         GTEST_SKIP() << *mismatch;
 }
 

@@ -120,6 +120,17 @@ int run_nothing(const options& parsed, const nlohmann::json& report_extra) {
     return 0;
 }
 
+// --driver-profile says which profile the user's implementation has; a driver that declares
+// another was built or configured for something else, and every verdict would mislead.
+std::optional<std::string> declared_profile_mismatch(const options& parsed) {
+    const auto& hello = noted_driver();
+    if (!parsed.driver_profile || !hello || hello->profile == *parsed.driver_profile) {
+        return std::nullopt;
+    }
+    return fmt::format("driver `{}` declares profile {}, but --driver-profile says {}",
+                       *parsed.driver, hello->profile, *parsed.driver_profile);
+}
+
 // Runs `tests` (none: an empty shard) here or in workers, as the options and the driver's
 // certification say; the exit status.
 int run_selected(const options& parsed, expectations expected,
@@ -248,6 +259,10 @@ int main(int argc, char** argv) {
         for (const std::string& problem : problems) fmt::print("  - {}\n", problem);
         std::fflush(stdout);
         set_certification_problems(std::move(problems));
+        if (const auto mismatch = declared_profile_mismatch(parsed)) {
+            fmt::print(stderr, "startjoin-conformance: {}\n", *mismatch);
+            return 2;
+        }
     }
     if (parsed.serves_cases) note_serves_cases(*parsed.driver, true);
     const int status = run_selected(parsed, std::move(expected), tests, batches, report_extra);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "data_dirs.hpp"
+#include "profile_applicability.hpp"
 
 namespace startjoin::conformance {
 namespace {
@@ -30,6 +31,9 @@ constexpr const char* usage =
     "                        before any test runs; a report is written even when tests fail\n"
     "  --expectations FILE   the driver's known failures (JSON): a matching failure is XFAIL,\n"
     "                        a pass XPASS (which fails the run)\n"
+    "  --driver-profile P    the profile (process or thread) the driver must declare: a\n"
+    "                        driver declaring another stops the runner (status 2) before any\n"
+    "                        test; with --list-tests-json, only the tests that apply to P\n"
     "  -j N, --jobs N        run the tests in N worker processes at once (default: the number\n"
     "                        of cores); -j 1 runs every test in this process\n"
     "  --repeat N            run the selected tests N times and list every test whose status\n"
@@ -120,6 +124,11 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             parsed.reports.markdown = std::move(markdown);
         } else if (auto file = value_of("--expectations")) {
             parsed.expectations = std::move(file);
+        } else if (auto profile = value_of("--driver-profile")) {
+            if (!is_known_profile(*profile))
+                reject(
+                    fmt::format("--driver-profile must be process or thread, not '{}'", *profile));
+            parsed.driver_profile = std::move(profile);
         } else if (auto spec = value_of("--spec")) {
             parsed.spec = std::move(*spec);
             spec_given = true;

@@ -17,6 +17,9 @@ struct options {
     /// can be written.
     report_paths reports;
     std::optional<std::string> expectations;
+    /// --driver-profile: the profile the driver must declare (a driver declaring another is a
+    /// setup error); --list-tests-json then lists only the tests that apply to it.
+    std::optional<std::string> driver_profile;
     std::string spec;
     std::string regressions;
     bool check_traceability = false;

@@ -9,6 +9,7 @@
 #include "clauses.hpp"
 #include "coordinator.hpp"
 #include "json_text.hpp"
+#include "profile_applicability.hpp"
 
 namespace startjoin::conformance {
 
@@ -50,8 +51,22 @@ std::optional<std::vector<std::string>> selected_tests_or_complain(const options
 
 int print_test_listing(const options& parsed) {
     // Registering no test is as much a mistyped filter as running none (main.cpp).
-    const auto tests = selected_tests_or_complain(parsed);
+    auto tests = selected_tests_or_complain(parsed);
     if (!tests) return 2;
+    if (parsed.driver_profile) {
+        // A run skips these with the reason; a listing for registration leaves them out, so
+        // that a thread implementation's ctest shows only the tests that say something about it.
+        std::erase_if(*tests, [&](const std::string& test) {
+            return profile_mismatch(test, *parsed.driver_profile).has_value();
+        });
+        if (tests->empty()) {
+            fmt::print(stderr,
+                       "startjoin-conformance: --gtest_filter={} selects no test that applies "
+                       "to profile {}\n",
+                       ::testing::GTEST_FLAG(filter), *parsed.driver_profile);
+            return 2;
+        }
+    }
     fmt::print("{}\n", json_text(test_listing(*tests)));
     return 0;
 }

@@ -26,7 +26,8 @@ std::optional<std::vector<std::string>> selected_tests_or_complain(const options
 
 /// Prints the listing of the tests the command line's gtest flags select (selected_tests) on
 /// one line and returns the exit status: 0, or 2 (with a message) if the tests cannot be listed
-/// or the filter selects none, as a run would.
+/// or the filter selects none, as a run would. With --driver-profile, the tests that do not
+/// apply to that profile (profile_applicability.hpp) are left out.
 int print_test_listing(const options& parsed);
 
 }  // namespace startjoin::conformance

@@ -1,5 +1,6 @@
 """The reports CI systems read (--report-junit, --report-markdown), checked against the JSON
-report of the same run, from real runs of the runner:
+report of the same run, from real runs of the runner; the JUnit file both element by element
+(xml.etree) and as a JUnit consumer reads it (junitparser, Debian python3-junitparser):
 
     python3 tests/suite/reports_test.py --runner RUNNER --reference DRIVER --mutant MUTANT
 
@@ -24,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+
+import junitparser  # Debian python3-junitparser: a JUnit reader as CI tools use one
 
 MULTIPLIER = float(os.environ.get("STARTJOIN_TIMEOUT_MULTIPLIER", "1"))
 RUN_DEADLINE = 240.0 * MULTIPLIER
@@ -86,7 +89,47 @@ def run_with_reports(runner, driver, directory, extra):
         raise Failure(f"the JUnit report is not well-formed XML: {error}")
     with open(paths["md"], encoding="utf-8") as file:
         markdown = file.read()
+    check_with_junitparser(paths["xml"], report)
     return result.returncode, report, junit, markdown, output
+
+
+def check_with_junitparser(path, report):
+    """What a JUnit consumer sees: junitparser's reading of the file gives every test of the JSON
+    report once, with the result kind and message its status calls for, and totals that add up."""
+    try:
+        xml = junitparser.JUnitXml.fromfile(path)
+    except Exception as error:  # junitparser raises lxml's or ElementTree's own errors
+        raise Failure(f"junitparser cannot read the JUnit report: {error}")
+    tests = {test["name"]: test for test in report["tests"]}
+    kinds = {junitparser.Failure: "failure", junitparser.Error: "error",
+             junitparser.Skipped: "skipped"}
+    seen = {}
+    for suite in xml:
+        check(isinstance(suite, junitparser.TestSuite), "junitparser found no <testsuite>", suite)
+        cases = list(suite)
+        check(suite.tests == len(cases), f"junitparser: testsuite {suite.name} counts",
+              suite.tests, len(cases))
+        for case in cases:
+            check(case.name not in seen, "junitparser: a test twice", case.name)
+            test = tests.get(case.name)
+            check(test is not None, "junitparser: a testcase the JSON report lacks", case.name)
+            status = test["status"]
+            wanted = ("failure" if status in FAILING else "error" if status == "BROKEN" else
+                      "skipped" if status in ("SKIP", "NOT RUN") else None)
+            found = [kinds.get(type(result), type(result).__name__) for result in case.result]
+            check(found == ([wanted] if wanted else []),
+                  f"junitparser: {case.name} ({status}) reads as {found}, not {wanted}")
+            if wanted:
+                check(case.result[0].message == visible(test["message"]).split("\n")[0],
+                      f"junitparser: {case.name}: the {wanted}'s message",
+                      repr(case.result[0].message))
+            check(case.time >= 0, f"junitparser: {case.name}: time", case.time)
+            seen[case.name] = status
+    check(set(seen) == set(tests), "junitparser: tests of the JSON report missing",
+          sorted(set(tests) - set(seen)))
+    passed = sum(1 for status in seen.values() if status in ("PASS", "XFAIL"))
+    check(passed == sum(1 for t in report["tests"] if t["status"] in ("PASS", "XFAIL")),
+          "junitparser: passing tests", passed)
 
 
 def property_of(testcase, name):

@@ -74,5 +74,17 @@ TEST(SetupErrors, ADriverThatRunsAndDiesIsBrokenNotAUsageError) {
         << run.output;
 }
 
+TEST(SetupErrors, ADriverOfAnotherProfileIsAUsageErrorBeforeAnyTest) {
+    // The reference declares profile process; a build that registered it as a thread
+    // implementation would read every verdict wrongly.
+    const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER,
+                                          "--driver-profile", "thread", "--gtest_filter=Join.*"});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find("declares profile process, but --driver-profile says thread"),
+              std::string::npos)
+        << run.output;
+    EXPECT_EQ(run.output.find("[ RUN"), std::string::npos) << run.output;
+}
+
 }  // namespace
 }  // namespace startjoin::suite_tests

@@ -60,5 +60,42 @@ TEST(TestListing, AFilterThatSelectsNoTestIsAUsageError) {
         << run.output;
 }
 
+// PROFILE in startjoin_add_conformance: a thread implementation's ctest lists only the tests that
+// say something about it.
+TEST(TestListing, AThreadProfileLeavesOutTheTestsOfProcessOnlyClauses) {
+    const std::string filter =
+        "--gtest_filter=Pid.*:Scenario.JoinAfterExit:Scenario.TerminateSigterm";
+    const runner_result all = run_runner({"--list-tests-json", filter});
+    const runner_result thread =
+        run_runner({"--list-tests-json", "--driver-profile", "thread", filter});
+    const runner_result process =
+        run_runner({"--list-tests-json", "--driver-profile", "process", filter});
+    ASSERT_EQ(thread.exit_code, 0) << thread.output;
+    const nlohmann::json listed = listing(thread);
+    std::vector<std::string> names;
+    for (const auto& test : listed.value("tests", nlohmann::json::array()))
+        names.push_back(test.at("name"));
+    EXPECT_EQ(names, std::vector<std::string>{"Scenario.JoinAfterExit"}) << thread.output;
+    // The process profile is the whole contract: nothing is left out.
+    EXPECT_EQ(listing(process), listing(all));
+    EXPECT_GT(listing(all)["tests"].size(), 2u) << all.output;
+}
+
+TEST(TestListing, AProfileWithNoTestThatAppliesIsAUsageError) {
+    const runner_result run =
+        run_runner({"--list-tests-json", "--driver-profile", "thread", "--gtest_filter=Pid.*"});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find("selects no test that applies to profile thread"), std::string::npos)
+        << run.output;
+}
+
+TEST(TestListing, AnUnknownProfileIsAUsageError) {
+    const runner_result run = run_runner({"--list-tests-json", "--driver-profile", "threads"});
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find("--driver-profile must be process or thread, not 'threads'"),
+              std::string::npos)
+        << run.output;
+}
+
 }  // namespace
 }  // namespace startjoin::suite_tests
