@@ -2,6 +2,8 @@
 // must be rejected with file, line and reason.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "scenario.hpp"
 #include "spec_document.hpp"
 
@@ -113,9 +115,14 @@ TEST(ScenarioParser, EndReleasingAGateAndNoSurvivors) {
 }
 
 struct malformed {
+    std::string name;  // the test's name: what is wrong
     std::vector<std::string> lines;
     std::string message;  // the whole expected "file:line: reason" or a part of it
 };
+
+// gtest prints the parameter after each test's name in --gtest_list_tests, and ctest's discovery
+// keeps it: by name, not as bytes of the object (heap addresses that changed with every build).
+void PrintTo(const malformed& value, std::ostream* out) { *out << value.name; }
 
 class MalformedScenario : public ::testing::TestWithParam<malformed> {};
 
@@ -127,32 +134,47 @@ TEST_P(MalformedScenario, IsRejectedWithFileLineAndReason) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, MalformedScenario,
     ::testing::Values(
-        malformed{{"process child: exit 300"},
+        malformed{"ExitCodeOutOfRange",
+                  {"process child: exit 300"},
                   "spec/test.md:10: an exit code must be an integer in 0..255, got '300'"},
-        malformed{{"process child: exit 1", "stat child"},
+        malformed{"UnknownStatement",
+                  {"process child: exit 1", "stat child"},
                   "spec/test.md:11: unknown statement 'stat'"},
-        malformed{{"start child"}, "spec/test.md:10: unknown process 'child'"},
-        malformed{{"process child: fly"}, "unknown step 'fly'"},
-        malformed{{"process child: print unquoted"}, "the text is not a JSON value"},
-        malformed{{"process child: exit 0;"}, "empty step"},
-        malformed{{"process child: exit 0", "stdout =>"},
+        malformed{"UnknownProcess", {"start child"}, "spec/test.md:10: unknown process 'child'"},
+        malformed{"UnknownStep", {"process child: fly"}, "unknown step 'fly'"},
+        malformed{
+            "UnquotedText", {"process child: print unquoted"}, "the text is not a JSON value"},
+        malformed{"EmptyStep", {"process child: exit 0;"}, "empty step"},
+        malformed{"StdoutBeforeEnd",
+                  {"process child: exit 0", "stdout =>"},
                   "spec/test.md:11: `stdout` checks the whole output, so it must follow `end`"},
-        malformed{{"process child: exit 0", "end", "start child"},
+        malformed{"StatementAfterEnd",
+                  {"process child: exit 0", "end", "start child"},
                   "spec/test.md:12: only checks may follow `end`"},
-        malformed{{"process child: exit 0", "release gate1"},
+        malformed{"ReleasedGateNobodyWaitsOn",
+                  {"process child: exit 0", "release gate1"},
                   "gate 'gate1' is released but no target waits on it"},
-        malformed{{"process child: signal SIGNOPE"},
+        malformed{"UnknownSignal",
+                  {"process child: signal SIGNOPE"},
                   "signal 'SIGNOPE' must be a number in 1..64 or a name"},
-        malformed{{"process child: exit 0", "exitcode child =>"}, "expected a result after `=>`"},
-        malformed{{"process child: exit 0", "process child: exit 1"},
+        malformed{"NoResultAfterArrow",
+                  {"process child: exit 0", "exitcode child =>"},
+                  "expected a result after `=>`"},
+        malformed{"ProcessDefinedTwice",
+                  {"process child: exit 0", "process child: exit 1"},
                   "spec/test.md:11: process 'child' is defined twice"},
-        malformed{{"process child: exit 0", "order child:x"}, "`order` needs at least two items"},
-        malformed{{"   # only a comment"}, "spec/test.md:10: empty scenario block"},
-        malformed{{"process child: exit 0", "no survivors"},
+        malformed{"OrderOfOneItem",
+                  {"process child: exit 0", "order child:x"},
+                  "`order` needs at least two items"},
+        malformed{"OnlyAComment", {"   # only a comment"}, "spec/test.md:10: empty scenario block"},
+        malformed{"NoSurvivorsBeforeEnd",
+                  {"process child: exit 0", "no survivors"},
                   "spec/test.md:11: `no survivors` checks what the ended program left, so it must "
                   "follow `end`"},
-        malformed{{"process child: wait go", "end holding go"},
-                  "expected `end` or `end releasing GATE`"}));
+        malformed{"EndHoldingAGate",
+                  {"process child: wait go", "end holding go"},
+                  "expected `end` or `end releasing GATE`"}),
+    [](const ::testing::TestParamInfo<malformed>& info) { return info.param.name; });
 
 TEST(SpecDocument, ClausesScenariosAndProblemsAreFound) {
     spec_document document;
