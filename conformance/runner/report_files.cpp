@@ -36,11 +36,42 @@ std::optional<std::string> unwritable_reason(const std::string& path) {
     return std::nullopt;
 }
 
-void write_report_file(std::string_view flag, const std::string& path, const std::string& text) {
+namespace {
+
+// Writes `text` to `path` itself: for what is not a regular file (/dev/stdout, a pipe), where a
+// rename would replace the device's name instead of writing to it.
+bool write_in_place(const std::string& path, const std::string& text) {
     std::ofstream file(path, std::ios::binary | std::ios::trunc);
     file << text;
     file.flush();
-    if (!file) {
+    return static_cast<bool>(file);
+}
+
+// Writes `text` beside `path` and renames it over `path`: a reader (a CI step, startjoin-report
+// merge) sees the previous report or the whole new one, never a half-written file, and a run
+// killed while writing leaves the previous report whole rather than truncated.
+bool write_and_rename(const std::string& path, const std::string& text) {
+    const std::string temporary = fmt::format("{}.{}.tmp", path, ::getpid());
+    if (!write_in_place(temporary, text)) {
+        ::unlink(temporary.c_str());
+        return false;
+    }
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        errno = error;
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void write_report_file(std::string_view flag, const std::string& path, const std::string& text) {
+    struct stat status {};
+    const bool special = ::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode);
+    const bool written = special ? write_in_place(path, text) : write_and_rename(path, text);
+    if (!written) {
         fmt::print(stderr, "startjoin-conformance: cannot write the {} report to '{}': {}\n", flag,
                    path, unwritable_reason(path).value_or(std::strerror(errno)));
         std::exit(2);

@@ -19,8 +19,10 @@ struct report_paths {
 /// writable non-folder. Creates and changes nothing, so that a usage error leaves no trace.
 std::optional<std::string> unwritable_reason(const std::string& path);
 
-/// Writes `text` to `path`, replacing it. Exits with status 2 naming `flag` and the path if it
-/// cannot: a report the caller asked for and silently lacks is worse than none.
+/// Writes `text` to `path`, replacing it at once (a temporary file beside it, renamed over it;
+/// what is not a regular file, like /dev/stdout, is written in place). Exits with status 2
+/// naming `flag` and the path if it cannot: a report the caller asked for and silently lacks is
+/// worse than none.
 void write_report_file(std::string_view flag, const std::string& path, const std::string& text);
 
 }  // namespace startjoin::conformance
