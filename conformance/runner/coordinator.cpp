@@ -1,10 +1,8 @@
 #include "coordinator.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +14,6 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <random>
@@ -31,19 +28,16 @@
 #include "reaper.hpp"
 #include "reporting.hpp"
 #include "run_metadata.hpp"
+#include "self_process.hpp"
 #include "shard.hpp"
 #include "timeouts.hpp"
 #include "unique_fd.hpp"
 
-extern char** environ;
 
 namespace startjoin::conformance {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The running executable, even if a rebuild has replaced the file since it started.
-constexpr const char* self = "/proc/self/exe";
 
 // Example tests per batch: enough that starting a worker (reading the spec, a process) stays
 // small beside the batch, few enough that the last batches still spread over the workers.
@@ -60,136 +54,14 @@ seconds budget_of(const std::vector<std::string>& batch) {
     return scaled(total);
 }
 
-std::string read_text(const fs::path& path) {
-    std::ifstream file(path, std::ios::binary);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
-
-// A directory of our own for the workers' output and reports, removed with everything in it.
-class temporary_directory {
-  public:
-    temporary_directory() {
-        const char* base = std::getenv("TMPDIR");
-        std::string pattern =
-            std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/startjoin-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr) throw_errno("mkdtemp " + pattern);
-        path_ = pattern;
-    }
-    ~temporary_directory() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    temporary_directory(const temporary_directory&) = delete;
-    temporary_directory& operator=(const temporary_directory&) = delete;
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-// A child of ours, running this executable with its stdout and stderr in `output`.
-struct child {
-    pid_t pid = -1;
-    unique_fd pidfd;  // readable once the child has ended; never confused with a reused pid
-};
-
-child spawn_self(const std::vector<std::string>& arguments,
-                 const std::vector<std::string>& environment, const fs::path& output) {
-    const unique_fd out(::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!out) throw_errno("open " + output.string());
-    // Everything is allocated before the spawn; posix_spawn does only async-signal-safe work
-    // between its fork and its exec.
-    std::vector<std::string> strings = arguments, env = environment;
-    std::vector<char*> argv, envp;
-    for (std::string& argument : strings) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    for (std::string& entry : env) envp.push_back(entry.data());
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_adddup2(&actions, out.get(), STDOUT_FILENO);
-    ::posix_spawn_file_actions_adddup2(&actions, out.get(), STDERR_FILENO);
-    ::posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    std::fflush(nullptr);
-    child spawned;
-    const int error =
-        ::posix_spawn(&spawned.pid, self, &actions, nullptr, argv.data(), envp.data());
-    ::posix_spawn_file_actions_destroy(&actions);
-    if (error != 0) {
-        errno = error;
-        throw_errno("posix_spawn of the runner's own executable");
-    }
-    // Our unreaped child: its pid cannot be reused before we wait for it.
-    spawned.pidfd.reset(::pidfd_open(spawned.pid, 0));
-    if (!spawned.pidfd) throw_errno("pidfd_open");
-    return spawned;
-}
-
-// Reaps `process`, which has ended (its pidfd is readable), and returns its wait status.
-int reap(const child& process) {
-    int status = 0;
-    while (::waitpid(process.pid, &status, 0) < 0) {
-        if (errno != EINTR) throw_errno("waitpid");
-    }
-    return status;
-}
-
-// Waits for `process` to end until `deadline`; past it, kills it and waits timeouts::exit()
-// more. The wait status, or none if even SIGKILL did not end it in time.
-std::optional<int> wait_or_kill(const child& process, clock::time_point deadline) {
-    for (bool killed = false;;) {
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-        pollfd ready{process.pidfd.get(), POLLIN, 0};
-        const int count = ::poll(&ready, 1, static_cast<int>(std::max<long>(0, left.count())));
-        if (count < 0 && errno != EINTR) throw_errno("poll");
-        if (count > 0) return reap(process);
-        if (clock::now() < deadline) continue;
-        if (killed) return std::nullopt;
-        ::pidfd_send_signal(process.pidfd.get(), SIGKILL, nullptr, 0);
-        killed = true;
-        deadline = deadline_after(timeouts::exit());
-    }
-}
-
-std::string how_it_ended(int status) {
-    if (WIFSIGNALED(status)) {
-        return fmt::format("was killed by signal {} ({})", WTERMSIG(status),
-                           ::strsignal(WTERMSIG(status)));
-    }
-    return fmt::format("exited with status {}", WEXITSTATUS(status));
-}
-
-bool gtest_flag_is(const std::string& flag, const std::string& name) {
-    for (const char* prefix : {"--gtest_", "-gtest_", "/gtest_"}) {
-        if (flag.starts_with(prefix + name)) return true;
-    }
-    return false;
-}
-
-// The environment of a worker or lister: ours, with RC_PARAMS set to `rc_params` if given, and
-// without sharding variables: a worker's batch is part of the run's shard already, and sharding
-// it again would drop tests.
-std::vector<std::string> environment_with(const std::optional<std::string>& rc_params) {
-    std::vector<std::string> entries;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        const std::string_view text = *entry;
-        if (is_sharding_variable(text)) continue;
-        if (rc_params && text.starts_with("RC_PARAMS=")) continue;
-        entries.emplace_back(text);
-    }
-    if (rc_params && !rc_params->empty()) entries.push_back("RC_PARAMS=" + *rc_params);
-    return entries;
-}
-
 // A worker runs `batch` with the command line's flags, certified, reporting to `report`.
 std::vector<std::string> worker_arguments(const options& parsed,
                                           const std::vector<std::string>& batch,
                                           const fs::path& report) {
-    std::vector<std::string> arguments = {
-        self,        "--worker",      "--certified",      "--driver",      *parsed.driver, "--spec",
-        parsed.spec, "--regressions", parsed.regressions, "--report-json", report.string()};
+    std::vector<std::string> arguments = {self_executable, "--worker",      "--certified",
+                                          "--driver",      *parsed.driver,  "--spec",
+                                          parsed.spec,     "--regressions", parsed.regressions,
+                                          "--report-json", report.string()};
     if (parsed.expectations) {
         arguments.insert(arguments.end(), {"--expectations", *parsed.expectations});
     }
@@ -405,38 +277,6 @@ std::size_t suite_count(const std::vector<test_outcome>& outcomes) {
 }
 
 }  // namespace
-
-std::vector<std::string> selected_tests(const options& parsed) {
-    const temporary_directory directory;
-    std::vector<std::string> arguments = {self,        "--gtest_list_tests", "--spec",
-                                          parsed.spec, "--regressions",      parsed.regressions};
-    for (const std::string& flag : parsed.gtest_flags) {
-        if (!gtest_flag_is(flag, "output")) arguments.push_back(flag);
-    }
-    const fs::path output = directory.path() / "list.out";
-    const child lister = spawn_self(arguments, environment_with(std::nullopt), output);
-    const std::optional<int> status = wait_or_kill(lister, deadline_after(scaled(seconds(60))));
-    const std::string text = read_text(output);
-    if (!status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
-        fmt::print(stderr, "startjoin-conformance: cannot list the tests to run: {}\n{}",
-                   status ? how_it_ended(*status) : "it did not end", text);
-        std::exit(2);
-    }
-    // "Suite." lines, then "  Test" lines; either may end in "  # GetParam() = ...".
-    std::vector<std::string> tests;
-    std::string suite;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        const std::string name = line.substr(0, line.find("  #"));
-        if (name.empty()) continue;
-        if (name[0] != ' ') {
-            suite = name.substr(0, name.find_last_not_of(' ') + 1);
-        } else {
-            tests.push_back(suite + name.substr(name.find_first_not_of(' ')));
-        }
-    }
-    return tests;
-}
 
 std::vector<std::vector<std::string>> batches_of(const std::vector<std::string>& tests) {
     std::vector<std::vector<std::string>> batches;

@@ -12,10 +12,6 @@
 
 namespace startjoin::conformance {
 
-/// The tests the command line's gtest flags select, in gtest's order ("Suite.Test"), as this
-/// executable lists them (--gtest_list_tests). Exits with status 2 if it cannot list them.
-std::vector<std::string> selected_tests(const options& parsed);
-
 /// The batches the coordinator hands out: each property test alone (each is 10 to 100 times an
 /// example test), then the other tests in runs of a few, so that the workers stay busy until
 /// the end whatever the mix.

@@ -2,16 +2,21 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
+#include <sstream>
 
 #include "clauses.hpp"
-#include "coordinator.hpp"
 #include "json_text.hpp"
 #include "profile_applicability.hpp"
+#include "self_process.hpp"
 
 namespace startjoin::conformance {
+
+namespace fs = std::filesystem;
 
 nlohmann::json test_listing(const std::vector<std::string>& tests) {
     nlohmann::json listed = nlohmann::json::array();
@@ -29,6 +34,39 @@ nlohmann::json test_listing(const std::vector<std::string>& tests) {
         listed.push_back({{"name", test}, {"clauses", clauses}, {"sections", sections}});
     }
     return {{"tests", std::move(listed)}};
+}
+
+std::vector<std::string> selected_tests(const options& parsed) {
+    const temporary_directory directory;
+    std::vector<std::string> arguments = {self_executable, "--gtest_list_tests",
+                                          "--spec",        parsed.spec,
+                                          "--regressions", parsed.regressions};
+    for (const std::string& flag : parsed.gtest_flags) {
+        if (!gtest_flag_is(flag, "output")) arguments.push_back(flag);
+    }
+    const fs::path output = directory.path() / "list.out";
+    const child lister = spawn_self(arguments, environment_with(std::nullopt), output);
+    const std::optional<int> status = wait_or_kill(lister, deadline_after(scaled(seconds(60))));
+    const std::string text = read_text(output);
+    if (!status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
+        fmt::print(stderr, "startjoin-conformance: cannot list the tests to run: {}\n{}",
+                   status ? how_it_ended(*status) : "it did not end", text);
+        std::exit(2);
+    }
+    // "Suite." lines, then "  Test" lines; either may end in "  # GetParam() = ...".
+    std::vector<std::string> tests;
+    std::string suite;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        const std::string name = line.substr(0, line.find("  #"));
+        if (name.empty()) continue;
+        if (name[0] != ' ') {
+            suite = name.substr(0, name.find_last_not_of(' ') + 1);
+        } else {
+            tests.push_back(suite + name.substr(name.find_first_not_of(' ')));
+        }
+    }
+    return tests;
 }
 
 std::optional<std::vector<std::string>> selected_tests_or_complain(const options& parsed) {

@@ -19,6 +19,11 @@ namespace startjoin::conformance {
 /// that cites no clause has both empty.
 nlohmann::json test_listing(const std::vector<std::string>& tests);
 
+/// The tests the command line's gtest flags select, in gtest's order ("Suite.Test"), as this
+/// executable lists them (--gtest_list_tests, in a copy of itself: GoogleTest lists only from
+/// RUN_ALL_TESTS, which this process keeps for the run). Exits with status 2 if it cannot.
+std::vector<std::string> selected_tests(const options& parsed);
+
 /// The tests the command line's gtest flags select (selected_tests), or none after a message on
 /// stderr when they cannot be listed or the filter selects no test: a mistyped command line,
 /// which the caller turns into exit 2 before any test runs.
