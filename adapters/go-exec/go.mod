@@ -1,0 +1,3 @@
+module startjoin/adapters/go-exec
+
+go 1.19
