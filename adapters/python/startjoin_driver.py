@@ -842,17 +842,25 @@ def serve_cases(requests, line):
     return None  # end of file: the runner is gone
 
 
-def _relative_imports(code):
+def _relative_imports(code, package=None):
     """The modules a function imports relatively (`from .popen_fork import Popen`, `from .
     import resource_tracker`), as names inside its package: each IMPORT_NAME whose level (the
-    first of the two constants before it) is 1, with the names it takes from the package."""
+    first of the two constants before it) is 1, with the names it takes from the package; and,
+    given the `package`'s name, its modules the function imports absolutely."""
     import dis  # only here: the server's preparation, run once
 
     instructions = list(dis.get_instructions(code))
     names = []
     for index, instruction in enumerate(instructions):
-        if instruction.opname != "IMPORT_NAME" or index < 2 or \
-                instructions[index - 2].argval != 1:
+        if instruction.opname != "IMPORT_NAME" or index < 2:
+            continue
+        level = instructions[index - 2].argval
+        if level == 0 and package is not None and instruction.argval.startswith(package + "."):
+            # `from multiprocessing.connection import wait` (popen_fork's wait(timeout)): the
+            # package's own module, named absolutely.
+            names.append(instruction.argval[len(package) + 1:])
+            continue
+        if level != 1:
             continue
         if instruction.argval:
             names.append(instruction.argval)
@@ -885,7 +893,7 @@ def import_start_machinery(context):
                 continue
             for member in vars(cls).values():
                 code = getattr(member, "__code__", None)
-                for name in _relative_imports(code) if code is not None else ():
+                for name in _relative_imports(code, package) if code is not None else ():
                     try:
                         importlib.import_module("%s.%s" % (package, name))
                     except ImportError:
