@@ -76,8 +76,9 @@ function(startjoin_add_adapter_tests manifest)
     set(driver "${resolved}")
   endif()
   # The python driver's code is a module (adapters/python/driver.py says why): remember each
-  # interpreter that runs it, so that the build compiles its bytecode for each.
-  if(driver MATCHES "^([^ ]+) (-S )?[^ ]*/adapters/python/driver\\.py ")
+  # interpreter that runs it, with its options (-O reads other bytecode: .opt-1.pyc), so that
+  # the build compiles its bytecode for each.
+  if(driver MATCHES "^([^ ]+( -[A-Za-z]+)*) [^ ]*/adapters/python/driver\\.py ")
     set_property(GLOBAL APPEND PROPERTY STARTJOIN_PYTHON_INTERPRETERS "${CMAKE_MATCH_1}")
   endif()
   # The labels "conformance", the adapter's name, and the manifest's `labels=` (for example
@@ -108,7 +109,8 @@ function(startjoin_compile_python_driver)
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/startjoin_driver.bytecode.stamp")
   set(commands "")
   foreach(python IN LISTS interpreters)
-    list(APPEND commands COMMAND "${python}" -m py_compile "${module}")
+    separate_arguments(python UNIX_COMMAND "${python}")  # the interpreter and its options
+    list(APPEND commands COMMAND ${python} -m py_compile "${module}")
   endforeach()
   add_custom_command(OUTPUT "${stamp}" ${commands}
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"

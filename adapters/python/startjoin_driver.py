@@ -3,6 +3,7 @@ code. The program is driver.py beside it:
 
     python3.X adapters/python/driver.py --start-method fork|spawn|forkserver [--protocol 1|2]
                                         [--module multiprocessing|billiard|multiprocess]
+    python3.X adapters/python/driver.py --module multiprocessing.dummy [--protocol 1|2]
 
 Protocol 2 (the default) declares the feature `cases`: when the first request is `case`, the
 driver is a case server that forks a fresh case parent for every test case (spec/protocol.md,
@@ -12,6 +13,8 @@ driver it used to be, so the suite can keep testing a driver that knows nothing 
 The implementation under test is the multiprocessing of the interpreter that runs this file, or,
 with --module, a fork of it with the same API (billiard, multiprocess) importable there; the
 handshake names it ("billiard-fork", version "4.1.0 (CPython 3.11.2)").
+`--module multiprocessing.dummy` tests the same API backed by threads (DummyProcess, a subclass
+of threading.Thread): profile `thread`, no start method, and only the features a thread has.
 The driver only translates: every operation is one call on a real multiprocessing.Process, and
 every child runs the target script through multiprocessing's own machinery (the target gets the
 script's arguments as `args=`, exits with sys.exit(N), raises real exceptions, ...). Standard
@@ -42,7 +45,10 @@ GATES_ENV = "STARTJOIN_GATES"
 START_METHODS = ("fork", "spawn", "forkserver")
 # The package under test: CPython's own, or a fork of it with the same API that users install
 # instead (Celery's billiard, the dill-based multiprocess). Chosen with --module.
-MODULES = ("multiprocessing", "billiard", "multiprocess")
+MODULES = ("multiprocessing", "billiard", "multiprocess", "multiprocessing.dummy")
+# Packages whose Process is a thread of this program (spec/start-join.md, "Profiles"): it shares
+# the driver's memory, descriptors and signal handlers, and has no start method.
+THREAD_MODULES = ("multiprocessing.dummy",)
 PROTOCOLS = (1, 2)
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 
@@ -60,8 +66,16 @@ _holds_protocol_channels = False
 def implementation(module):
     """The package under test, imported on first use (with its `process` module): a child of
     spawn imports only the one its target names, not CPython's multiprocessing as well."""
-    __import__(module + ".process")
+    __import__(module if module in THREAD_MODULES else module + ".process")
     return sys.modules[module]
+
+
+def process_class(module, method):
+    """What creates a Process object of the package: its context's Process for the start method,
+    or, for a thread-backed package, its Process (multiprocessing.dummy has no contexts)."""
+    if module in THREAD_MODULES:
+        return implementation(module).Process
+    return implementation(module).get_context(method).Process
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,6 +144,18 @@ def run_target(*args, **kwargs):
     handle (the process handle, for trace events), script (validated steps), method and module
     (the start method and the package, for nested processes). Module-level, so spawn and
     forkserver can pickle it."""
+    module = kwargs.get("module", "multiprocessing")
+    if module not in THREAD_MODULES:
+        _set_up_child_process()
+    handle = kwargs["handle"]
+    nesting = (kwargs["method"], module)
+    for step in kwargs["script"]:
+        _run_step(step, handle, nesting, args)
+
+
+def _set_up_child_process():
+    """What a child process does first. Not in a thread of the driver (multiprocessing.dummy):
+    fds 3 and 4 are the driver's own there, and only the main thread may set a signal handler."""
     _release_protocol_channels()
     # CPython's default SIGINT handler raises KeyboardInterrupt, which multiprocessing's
     # _bootstrap catches and reports as exit code 1, not -2 (CPython issue gh-89186). The
@@ -137,10 +163,6 @@ def run_target(*args, **kwargs):
     # Python driver, children get SIGINT's default action back, as a user's worker would with
     # signal.signal(SIGINT, SIG_DFL). Every other signal keeps CPython's disposition.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    handle = kwargs["handle"]
-    nesting = (kwargs["method"], kwargs.get("module", "multiprocessing"))
-    for step in kwargs["script"]:
-        _run_step(step, handle, nesting, args)
 
 
 def _run_step(step, handle, nesting, args):
@@ -182,7 +204,7 @@ def _run_step(step, handle, nesting, args):
         # Its errors (e.g. "daemonic processes are not allowed to have children") propagate:
         # they are uncaught errors of this child.
         method, module = nesting
-        nested = implementation(module).get_context(method).Process(
+        nested = process_class(module, method)(
             target=run_target,
             args=tuple(step.get("args", [])),
             kwargs={"handle": step["process"], "script": step["script"], "method": method,
@@ -330,9 +352,11 @@ def _validate_step(step, index, features, path):
 # ---------------------------------------------------------------------------------------------
 
 
-def supported_features(package, protocol):
+def supported_features(package, protocol, module):
     """The protocol features this interpreter's multiprocessing (or `package`, a fork of it) can
     back for real, and, in protocol 2, `cases`."""
+    if module in THREAD_MODULES:
+        return _thread_features(protocol)
     features = ["join_timeout", "terminate"]
     if hasattr(package.process.BaseProcess, "kill"):  # multiprocessing 3.7+; billiard has none
         features.append("kill")
@@ -340,6 +364,20 @@ def supported_features(package, protocol):
         features.append("close")
     features += ["drop", "daemon", "name", "globals", "nest", "orphan", "exec", "count_fds",
                  "zombies", "join_threads"]
+    if protocol >= 2:
+        features.append("cases")
+    return features
+
+
+def _thread_features(protocol):
+    """What a thread-backed Process (multiprocessing.dummy's DummyProcess, a threading.Thread)
+    has: Thread.join(timeout), the daemon flag and the name, one memory for the globals, and
+    DummyProcess.start() from inside a thread for `nest`. It has no terminate(), kill() or close()
+    (Python cannot stop a thread), and `orphan` and `exec` are of the process profile. The
+    driver's own descriptors and children are what count_fds and zombies observe, as in the
+    C++ thread adapter."""
+    features = ["join_timeout", "drop", "daemon", "name", "globals", "nest", "count_fds",
+                "zombies", "join_threads"]
     if protocol >= 2:
         features.append("cases")
     return features
@@ -354,8 +392,9 @@ OP_FEATURES = {
 }
 
 
-def implementation_error(error):
-    """Maps what a multiprocessing.Process call raised to a protocol error, by what it is.
+def implementation_error(error, threads=False):
+    """Maps what a multiprocessing.Process call raised to a protocol error, by what it is
+    (`threads`: the Process is multiprocessing.dummy's, a threading.Thread).
 
     What CPython raises (3.6 to 3.13):
     - ValueError("process object is closed") after close() (3.7+): kind closed.
@@ -372,8 +411,14 @@ def implementation_error(error):
       `python -O`, the AttributeErrors that stand in for the removed asserts (join() before
       start(): 'NoneType' object has no attribute 'wait'; a second start(), which first forks
       a second child: no attribute '_target').
+
+    threading states its preconditions as RuntimeError ("threads can only be started once",
+    "cannot join thread before it is started", "cannot set daemon status of active thread"), and
+    so does DummyProcess.start() called from another thread than its creator's: invalid_state.
     """
     message = "%s: %s" % (type(error).__name__, error)
+    if threads and isinstance(error, RuntimeError):
+        return ProtocolError("invalid_state", message)
     if isinstance(error, ValueError) and str(error) == "process object is closed":
         return ProtocolError("closed", message)
     if isinstance(error, (AssertionError, ValueError)):
@@ -389,23 +434,32 @@ class Session(object):
         self.protocol = protocol
         self.module = module
         self.package = implementation(module)
-        self.context = self.package.get_context(method)
-        self.features = supported_features(self.package, protocol)
+        self.threads = module in THREAD_MODULES
+        self.context = None if self.threads else self.package.get_context(method)
+        self.features = supported_features(self.package, protocol, module)
         self.processes = {}  # handle -> multiprocessing.Process
         self.shutdown_requested = False
 
     def hello(self):
         version = sys.version.split()[0]  # what platform.python_version() says, without its import
+        interpreter = sys.implementation.name  # "cpython", "pypy"
+        if interpreter != "cpython":  # PyPy: its own version beside the language's
+            version += " (%s %s)" % (interpreter, ".".join(
+                str(part) for part in sys.implementation.version[:3]))
         if not __debug__:
             version += " -O (asserts removed)"
-        name = "cpython-multiprocessing-%s" % self.method
-        if self.module != "multiprocessing":  # a package of its own, with its own version
+        name = "%s-multiprocessing-%s" % (interpreter, self.method)
+        if self.threads:  # part of the standard library, without a start method
+            name = "%s-%s" % (interpreter, self.module)
+        elif self.module != "multiprocessing":  # a package of its own, with its own version
             name = "%s-%s" % (self.module, self.method)
-            version = "%s (CPython %s)" % (getattr(self.package, "__version__", "?"), version)
+            version = "%s (%s %s)" % (getattr(self.package, "__version__", "?"),
+                                      "CPython" if interpreter == "cpython" else interpreter,
+                                      version)
         return {
             "hello": "startjoin", "protocol": self.protocol,
-            "implementation": name,
-            "version": version, "profile": "process", "features": self.features,
+            "implementation": name, "version": version,
+            "profile": "thread" if self.threads else "process", "features": self.features,
         }
 
     # -- request plumbing --
@@ -501,7 +555,9 @@ class Session(object):
             "join": lambda p: self.join(p, request),
             "is_alive": lambda p: p.is_alive(),
             "exitcode": lambda p: p.exitcode,
-            "pid": lambda p: p.pid,
+            # A thread has no pid of its own: DummyProcess has no `pid` (spec/protocol.md, pid:
+            # null where absent), as the C++ thread adapter answers.
+            "pid": lambda p: None if self.threads else p.pid,
             "terminate": lambda p: p.terminate(),
             "kill": lambda p: p.kill(),
             "close": lambda p: p.close(),
@@ -518,7 +574,7 @@ class Session(object):
         except ProtocolError:
             raise
         except Exception as error:
-            raise implementation_error(error)
+            raise implementation_error(error, self.threads)
 
     def create(self, request):
         handle = self._string(request, "process")
@@ -537,7 +593,7 @@ class Session(object):
         name = self._string(request, "name") if "name" in request else None
         if name is not None:
             self._require_feature("name", "create with 'name'")
-        process = self.context.Process(
+        process = process_class(self.module, self.method)(
             target=run_target, args=tuple(args),
             kwargs={"handle": handle, "script": script, "method": self.method,
                     "module": self.module})
@@ -549,7 +605,7 @@ class Session(object):
             if name is not None:
                 process.name = name
         except Exception as error:
-            raise implementation_error(error)
+            raise implementation_error(error, self.threads)
         self.processes[handle] = process
         return None
 
@@ -786,17 +842,25 @@ def serve_cases(requests, line):
     return None  # end of file: the runner is gone
 
 
-def _relative_imports(code):
+def _relative_imports(code, package=None):
     """The modules a function imports relatively (`from .popen_fork import Popen`, `from .
     import resource_tracker`), as names inside its package: each IMPORT_NAME whose level (the
-    first of the two constants before it) is 1, with the names it takes from the package."""
+    first of the two constants before it) is 1, with the names it takes from the package; and,
+    given the `package`'s name, its modules the function imports absolutely."""
     import dis  # only here: the server's preparation, run once
 
     instructions = list(dis.get_instructions(code))
     names = []
     for index, instruction in enumerate(instructions):
-        if instruction.opname != "IMPORT_NAME" or index < 2 or \
-                instructions[index - 2].argval != 1:
+        if instruction.opname != "IMPORT_NAME" or index < 2:
+            continue
+        level = instructions[index - 2].argval
+        if level == 0 and package is not None and instruction.argval.startswith(package + "."):
+            # `from multiprocessing.connection import wait` (popen_fork's wait(timeout)): the
+            # package's own module, named absolutely.
+            names.append(instruction.argval[len(package) + 1:])
+            continue
+        if level != 1:
             continue
         if instruction.argval:
             names.append(instruction.argval)
@@ -829,7 +893,7 @@ def import_start_machinery(context):
                 continue
             for member in vars(cls).values():
                 code = getattr(member, "__code__", None)
-                for name in _relative_imports(code) if code is not None else ():
+                for name in _relative_imports(code, package) if code is not None else ():
                     try:
                         importlib.import_module("%s.%s" % (package, name))
                     except ImportError:
@@ -899,7 +963,8 @@ def enter_case(case, dispositions, case_module):
     _restore_signal_dispositions(dispositions)
     # multiprocessing (and its forks) drew the program's authentication key at import, in the server: a fresh
     # program would have its own, so every case parent draws one.
-    implementation(case_module).current_process().authkey = os.urandom(32)
+    # (multiprocessing.dummy's current_process() is a thread: the key is its package's).
+    implementation(case_module.split(".")[0]).current_process().authkey = os.urandom(32)
     # From 3.7 on the random module reseeds itself in a forked child (os.register_at_fork); on
     # 3.6 a case parent would repeat the server's sequence (tempfile's names, for one), where a
     # fresh program draws its own.
@@ -924,7 +989,7 @@ def parse_arguments(argv):
         elif rest:
             value = rest.pop(0)
         else:
-            method = None
+            method = module = None
             break
         if argument == "--start-method":
             method = value
@@ -933,11 +998,15 @@ def parse_arguments(argv):
         elif argument == "--module" and value in MODULES:
             module = value
         else:
-            method = None
+            method = module = None
             break
-    if method not in START_METHODS:
+    # A thread-backed package has no start method; every other needs one.
+    if (method is None) != (module in THREAD_MODULES) or \
+            (method is not None and method not in START_METHODS):
         sys.stderr.write("usage: %s --start-method fork|spawn|forkserver [--protocol 1|2] "
-                         "[--module %s]\n" % (sys.argv[0], "|".join(MODULES)))
+                         "[--module %s]\n       %s --module %s [--protocol 1|2]\n"
+                         % (sys.argv[0], "|".join(m for m in MODULES if m not in THREAD_MODULES),
+                            sys.argv[0], "|".join(THREAD_MODULES)))
         sys.exit(2)
     return method, protocol, module
 
@@ -960,7 +1029,7 @@ def main(argv):
         sys.stderr.write("startjoin driver: cannot import %s under %s: %s\n"
                          % (module, sys.executable, error))
         return 2
-    if method not in package.get_all_start_methods():
+    if method is not None and method not in package.get_all_start_methods():
         sys.stderr.write("startjoin driver: start method %s is not available here\n" % method)
         return 2
     # Programs this process or its children exec (the exec step, spawn's interpreter) must not
@@ -979,7 +1048,8 @@ def main(argv):
         # A case server from here on. Each case parent comes back out of serve_cases() with
         # its case and goes round again: a fresh Session, its handshake on the case's fd 4.
         dispositions = _signal_dispositions()
-        import_start_machinery(session.context)
+        if session.context is not None:
+            import_start_machinery(session.context)
         case = serve_cases(requests, line)
         if case is None:
             break
