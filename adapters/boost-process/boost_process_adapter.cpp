@@ -5,11 +5,9 @@
 #include <boost/process/args.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/version.hpp>
-#include <filesystem>
-#include <stdexcept>
 #include <system_error>
 
-#include "startjoin/protocol/script.hpp"
+#include "startjoin/adapter/program_child.hpp"
 
 namespace startjoin::adapter::boost_process {
 namespace {
@@ -39,43 +37,6 @@ auto reporting_errors(Operation operation) -> decltype(operation()) {
 
 }  // namespace
 
-std::vector<std::string> encode_arguments(const target& what) {
-    std::vector<std::string> argv = {what.process, protocol::to_json(what.steps).dump()};
-    std::string types;
-    std::vector<std::string> values;
-    for (const nlohmann::json& argument : what.args) {
-        // A string goes as its raw text, one argv entry, so Boost's argument passing carries
-        // exactly the user's string (spaces, quotes, an empty string, ...).
-        types += argument.is_string() ? 's' : 'j';
-        values.push_back(argument.is_string() ? argument.get<std::string>() : argument.dump());
-    }
-    argv.push_back(types);
-    argv.insert(argv.end(), values.begin(), values.end());
-    return argv;
-}
-
-target decode_arguments(const std::vector<std::string>& argv) {
-    if (argv.size() < 3) throw std::invalid_argument("expected HANDLE SCRIPT TYPES ARG...");
-    target what;
-    what.process = argv[0];
-    what.steps = protocol::parse_script(nlohmann::json::parse(argv[1]));
-    const std::string& types = argv[2];
-    if (types.size() != argv.size() - 3) {
-        throw std::invalid_argument("TYPES '" + types + "' does not have one letter per argument");
-    }
-    for (std::size_t index = 0; index < types.size(); ++index) {
-        const std::string& value = argv[3 + index];
-        if (types[index] == 's') {
-            what.args.push_back(value);
-        } else if (types[index] == 'j') {
-            what.args.push_back(nlohmann::json::parse(value));
-        } else {
-            throw std::invalid_argument("TYPES '" + types + "' has a letter other than s and j");
-        }
-    }
-    return what;
-}
-
 boost_process_object::boost_process_object(target what, std::string helper)
     : what_(std::move(what)), helper_(std::move(helper)) {}
 
@@ -84,7 +45,7 @@ boost_process_object::boost_process_object(target what, std::string helper)
 // first child.
 void boost_process_object::start() {
     reporting_errors(
-        [&] { child_ = bp::child(bp::exe = helper_, bp::args = encode_arguments(what_)); });
+        [&] { child_ = bp::child(bp::exe = helper_, bp::args = encode_target_arguments(what_)); });
 }
 
 void boost_process_object::join() {
@@ -125,9 +86,7 @@ void boost_process_object::kill() {
 }
 
 boost_process_implementation::boost_process_implementation()
-    : helper_(
-          (std::filesystem::read_symlink("/proc/self/exe").parent_path() / "startjoin-boost-child")
-              .string()) {}
+    : helper_(program_beside_this_one("startjoin-boost-child")) {}
 
 description boost_process_implementation::describe() const {
     return {.implementation = "boost-process",

@@ -2,8 +2,8 @@
 //
 // Boost.Process launches programs, not functions, so every child is the helper program
 // startjoin-boost-child (child.cpp), which interprets the target script. The script and the
-// arguments travel as the helper's argv, through Boost's own argument passing (bp::args), so the
-// suite checks that they arrive intact. See README.md for how each operation maps onto Boost and
+// arguments travel as the helper's argv (startjoin/adapter/program_child.hpp), through Boost's own
+// argument passing (bp::args), so the suite checks that they arrive intact. See README.md for how each operation maps onto Boost and
 // what the suite finds.
 #pragma once
 
@@ -14,16 +14,6 @@
 #include "startjoin/adapter/implementation.hpp"
 
 namespace startjoin::adapter::boost_process {
-
-/// The helper program's argv after argv[0]: HANDLE SCRIPT TYPES ARG..., where SCRIPT is the
-/// script as JSON, TYPES has one letter per argument ('s': the ARG is a JSON string passed as
-/// its raw text; 'j': the ARG is any other JSON value, as JSON text), and each argument is
-/// exactly one argv entry.
-std::vector<std::string> encode_arguments(const target& what);
-
-/// The inverse of encode_arguments() (origin left null). Throws std::invalid_argument saying
-/// what is malformed.
-target decode_arguments(const std::vector<std::string>& argv);
 
 /// One boost::process::child. create() default-constructs it (Boost's "empty child"); start()
 /// move-assigns a launched child into it; every other operation is the matching member call on

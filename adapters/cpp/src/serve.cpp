@@ -52,6 +52,7 @@ bool bool_field(const json& request, const char* name) {
 // process_object overrides, so the handshake alone says what a driver can do.
 const std::map<std::string, std::string> op_features = {
     {"terminate", "terminate"}, {"kill", "kill"},          {"close", "close"},
+    {"drop", "drop"},
     {"set_daemon", "daemon"},   {"daemon", "daemon"},      {"name", "name"},
     {"set_global", "globals"},  {"get_global", "globals"}, {"count_fds", "count_fds"},
     {"getpid", "getpid"},       {"zombies", "zombies"},    {"join_threads", "join_threads"},
@@ -85,6 +86,7 @@ class session {
         if (op == "count_fds") return detail::count_open_fds();
         if (op == "getpid") return ::getpid();
         if (op == "zombies") return detail::zombie_children();
+        if (op == "drop") return drop(request);
         process_object& object = find(request);
         if (op == "start") return object.start(), nullptr;
         if (op == "join") return join(object, request);
@@ -208,6 +210,14 @@ class session {
         json value = json::array();
         for (const std::optional<int>& code : codes) value.push_back(optional_value(code));
         return value;
+    }
+
+    // The program lets go of the object: its destructor runs now, as when user code's last
+    // reference goes out of scope, and the handle is unknown afterwards.
+    json drop(const json& request) {
+        find(request);
+        objects_.erase(string_field(request, "process"));
+        return nullptr;
     }
 
     process_object& find(const json& request) {

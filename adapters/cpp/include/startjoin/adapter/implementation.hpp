@@ -36,8 +36,9 @@ struct description {
     std::string version;
     std::string profile = "process";  ///< "process" or "thread"
     /// Optional features (spec/protocol.md, "Features"): "join_timeout", "terminate", "kill",
-    /// "close", "daemon", "name", "globals", "nest", "orphan", "exec", "count_fds", "zombies",
-    /// "join_threads". serve() answers "unsupported" to the ops and steps of the ones not listed.
+    /// "close", "drop", "daemon", "name", "globals", "nest", "orphan", "exec", "count_fds",
+    /// "zombies", "join_threads" (the `drop` op destroys the process_object: its destructor is what
+    /// dropping does). serve() answers "unsupported" to the ops and steps of the ones not listed.
     std::vector<std::string> features;
 };
 
