@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.util.Map;
-import sun.misc.Signal;
 
 /**
  * The program every ProcessBuilder child runs (Launch describes its argv). It is an ordinary
@@ -65,19 +64,19 @@ public final class Child {
                     Trace.write(handle, "global", Map.of("name", new JsonPrimitive(name),
                         "value", Globals.get(name)));
                 }
-                case "nest" -> nest(step);
+                case "nest" -> nest(handle, step);
                 default -> throw new IllegalStateException("step " + step + " was not validated");
             }
         }
     }
 
     /** Creates, starts and joins a grandchild the same way the driver does. */
-    private static void nest(JsonObject step) throws IOException, InterruptedException {
+    private static void nest(String handle, JsonObject step) throws IOException, InterruptedException {
         String nested = step.get("process").getAsString();
         JsonArray args = step.has("args") ? step.getAsJsonArray("args") : new JsonArray();
         Process process = Launch.builder(nested, step.getAsJsonArray("script"), args).start();
         int exitcode = process.waitFor();
-        Trace.write(nested, "nested-exit", Map.of("process", new JsonPrimitive(nested),
+        Trace.write(handle, "nested-exit", Map.of("process", new JsonPrimitive(nested),
             "exitcode", new JsonPrimitive(exitcode)));
     }
 
@@ -99,22 +98,18 @@ public final class Child {
     }
 
     /**
-     * Sends the child a signal: sun.misc.Signal.raise (jdk.unsupported, exported to every
-     * module), Java's only way to signal its own process. It knows signals by name.
+     * Sends the child a signal. Java has no kill(2): ProcessHandle.destroy() refuses the current
+     * process, and sun.misc.Signal.raise() refuses every signal the JVM has no handler for
+     * ("Unhandled signal: SIGKILL"). A Java program that must signal itself runs kill(1), as
+     * here. The JVM then acts on the signal in its own threads (for HUP, INT and TERM its
+     * signal dispatcher runs the shutdown sequence and exits with 128+N), so the step waits for
+     * that, as raise(3) returns only once the handler has run: the rest of the script never
+     * races the signal. A signal the JVM survives leaves the child waiting here.
      */
-    private static void raise(int number) {
-        String name = SIGNAL_NAMES.get(number);
-        if (name == null) throw new IllegalArgumentException("no name for signal " + number);
-        Signal.raise(new Signal(name));
+    private static void raise(int number) throws IOException, InterruptedException {
+        long self = ProcessHandle.current().pid();
+        Process kill = new ProcessBuilder("kill", "-" + number, Long.toString(self)).inheritIO().start();
+        if (kill.waitFor() != 0) throw new IOException("kill -" + number + " " + self + " failed");
+        hang();
     }
-
-    private static final Map<Integer, String> SIGNAL_NAMES = Map.ofEntries(
-        Map.entry(1, "HUP"), Map.entry(2, "INT"), Map.entry(3, "QUIT"), Map.entry(4, "ILL"),
-        Map.entry(5, "TRAP"), Map.entry(6, "ABRT"), Map.entry(7, "BUS"), Map.entry(8, "FPE"),
-        Map.entry(9, "KILL"), Map.entry(10, "USR1"), Map.entry(11, "SEGV"), Map.entry(12, "USR2"),
-        Map.entry(13, "PIPE"), Map.entry(14, "ALRM"), Map.entry(15, "TERM"), Map.entry(16, "STKFLT"),
-        Map.entry(17, "CHLD"), Map.entry(18, "CONT"), Map.entry(19, "STOP"), Map.entry(20, "TSTP"),
-        Map.entry(21, "TTIN"), Map.entry(22, "TTOU"), Map.entry(23, "URG"), Map.entry(24, "XCPU"),
-        Map.entry(25, "XFSZ"), Map.entry(26, "VTALRM"), Map.entry(27, "PROF"), Map.entry(28, "WINCH"),
-        Map.entry(29, "IO"), Map.entry(30, "PWR"), Map.entry(31, "SYS"));
 }

@@ -20,9 +20,12 @@ import java.util.List;
 final class Launch {
     /**
      * JVM flags that only make start-up cheaper: class data sharing, the C1 compiler alone and
-     * the serial collector. None changes what a program observes of its process.
+     * the serial collector. None changes what a program observes of its process. And a crash
+     * report (hs_err) goes to stderr, where the runner captures it, not into the working
+     * directory.
      */
-    static final List<String> JVM_FLAGS = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    static final List<String> JVM_FLAGS = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-XX:+ErrorFileToStderr");
 
     private Launch() {}
 
