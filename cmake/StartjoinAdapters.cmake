@@ -5,7 +5,9 @@
 #
 # A manifest's `requires=` lists what the adapter needs: `target:X` for a driver this build makes
 # (absent when, say, Boost is not installed), `python:3.X` for a CPython minor version
-# (adapters/python/with-python finds it), anything else a program looked up on PATH.
+# (adapters/python/with-python finds it), `python-module:INTERP:MODULE` an interpreter (a path or a
+# name on PATH) that can import MODULE (billiard, multiprocess: packages a distribution installs
+# for one interpreter only), anything else a program looked up on PATH.
 include(${CMAKE_CURRENT_LIST_DIR}/StartjoinConformance.cmake)
 
 set(STARTJOIN_ADAPTER_SEED 1 CACHE STRING "RapidCheck seed for adapters with expectations")
@@ -54,6 +56,13 @@ function(startjoin_add_adapter_tests manifest)
         RESULT_VARIABLE missing OUTPUT_QUIET ERROR_QUIET)
       if(missing)
         message(STATUS "conformance: adapter ${name} not registered: CPython ${CMAKE_MATCH_1} is not installed")
+        return()
+      endif()
+    elseif(requirement MATCHES "^python-module:(.+):([A-Za-z0-9_.]+)$")
+      execute_process(COMMAND "${CMAKE_MATCH_1}" -c "import ${CMAKE_MATCH_2}"
+        RESULT_VARIABLE missing OUTPUT_QUIET ERROR_QUIET)
+      if(missing)
+        message(STATUS "conformance: adapter ${name} not registered: ${CMAKE_MATCH_1} cannot import ${CMAKE_MATCH_2}")
         return()
       endif()
     else()
