@@ -128,7 +128,10 @@ std::optional<std::size_t> property_test::known_case_of(const std::string& failu
     // Only what went wrong counts, not the transcript (the child's stderr could say anything).
     const std::string what = failure.substr(0, failure.find("\n\n"));
     for (std::size_t i = 0; i < known_.size(); ++i) {
-        if (what.starts_with("[" + known_[i]->clause + "] ") &&
+        // "[clause] what went wrong": the clause must be one the entry names.
+        const std::size_t close = what.find("] ");
+        if (!what.starts_with("[") || close == std::string::npos) continue;
+        if (known_[i]->names(what.substr(1, close - 1)) &&
             std::regex_search(what, known_[i]->case_pattern))
             return i;
     }

@@ -10,6 +10,39 @@
 #include <stdexcept>
 
 namespace startjoin::conformance {
+namespace {
+
+// `clause`: one clause ID, or a non-empty list of distinct ones.
+template <class Problem>
+std::vector<std::string> clause_ids(const nlohmann::json& value, const Problem& bad) {
+    const char* shape = "'clause' must be a clause ID or a non-empty list of distinct clause IDs";
+    if (value.is_string()) {
+        if (value.get<std::string>().empty()) throw bad("'clause' must not be empty");
+        return {value.get<std::string>()};
+    }
+    if (!value.is_array() || value.empty()) throw bad(shape);
+    std::vector<std::string> ids;
+    for (const nlohmann::json& id : value) {
+        if (!id.is_string() || id.get<std::string>().empty()) throw bad(shape);
+        if (std::find(ids.begin(), ids.end(), id.get<std::string>()) != ids.end()) {
+            throw bad(fmt::format("'clause' names [{}] twice", id.get<std::string>()));
+        }
+        ids.push_back(id.get<std::string>());
+    }
+    return ids;
+}
+
+}  // namespace
+
+bool expected_failure::names(const std::string& clause) const {
+    return std::find(clauses.begin(), clauses.end(), clause) != clauses.end();
+}
+
+std::string expected_failure::clause_list() const {
+    std::string list;
+    for (const std::string& clause : clauses) list += (list.empty() ? "[" : ", [") + clause + "]";
+    return list;
+}
 
 expectations expectations::read(const std::string& path) {
     // A folder opens as a stream and fails only on the first read, with a message that names
@@ -34,6 +67,7 @@ expectations expectations::read(const std::string& path) {
         if (!entry.is_object()) throw bad("must be an object");
         for (const auto& [field, value] : entry.items()) {
             if (!known_fields.contains(field)) throw bad("unknown field '" + field + "'");
+            if (field == "clause") continue;  // a string or a list: below
             if (field == "intermittent" ? !value.is_boolean() : !value.is_string()) {
                 throw bad("'" + field + "' must be a " +
                           (field == "intermittent" ? "boolean" : "string"));
@@ -41,14 +75,14 @@ expectations expectations::read(const std::string& path) {
         }
         expected_failure expected;
         expected.test = entry.value("test", "");
-        expected.clause = entry.value("clause", "");
+        if (entry.contains("clause")) expected.clauses = clause_ids(entry["clause"], bad);
         if (entry.contains("case")) {
-            if (expected.test.empty() || expected.clause.empty()) {
+            if (expected.test.empty() || expected.clauses.empty()) {
                 throw bad(
                     "'case' needs a 'test' (the property) and a 'clause' (the one its failing "
                     "cases break)");
             }
-        } else if (expected.test.empty() == expected.clause.empty()) {
+        } else if (expected.test.empty() == expected.clauses.empty()) {
             throw bad("needs exactly one of 'test' and 'clause'");
         }
         std::string mode = entry.value("mode", "");
@@ -82,9 +116,9 @@ const expected_failure* expectations::find(const std::string& name,
     for (const expected_failure& entry : entries_) {
         if (!entry.case_text.empty()) continue;
         if (entry.test == name) return &entry;
-        if (!by_clause && !entry.clause.empty() &&
-            std::find(clauses.begin(), clauses.end(), entry.clause) != clauses.end()) {
-            by_clause = &entry;
+        if (by_clause) continue;
+        for (const std::string& clause : clauses) {
+            if (entry.names(clause)) by_clause = &entry;
         }
     }
     return by_clause;
@@ -109,8 +143,10 @@ std::vector<std::string> expectations::unmatched(
         if (!entry.test.empty() && !has(test_names, entry.test)) {
             stale.push_back(fmt::format("{}: test {} does not exist", path_, entry.test));
         }
-        if (!entry.clause.empty() && !has(cited_clauses, entry.clause)) {
-            stale.push_back(fmt::format("{}: no test checks clause [{}]", path_, entry.clause));
+        for (const std::string& clause : entry.clauses) {
+            if (!has(cited_clauses, clause)) {
+                stale.push_back(fmt::format("{}: no test checks clause [{}]", path_, clause));
+            }
         }
     }
     return stale;
@@ -132,11 +168,11 @@ std::string apply_known_cases(const std::vector<const expected_failure*>& known,
         const int count = i < tally.seen.size() ? tally.seen[i] : 0;
         if (count > 0) {
             seen +=
-                fmt::format("\n  {} case{} of [{}] matched /{}/: {}", count, count == 1 ? "" : "s",
-                            known[i]->clause, known[i]->case_text, cause(*known[i]));
+                fmt::format("\n  {} case{} of {} matched /{}/: {}", count, count == 1 ? "" : "s",
+                            known[i]->clause_list(), known[i]->case_text, cause(*known[i]));
         } else if (status == "PASS" && !known[i]->intermittent && tally.ran_every_case) {
-            stale += fmt::format("\n  no case of [{}] matched /{}/: remove the expectation ({})",
-                                 known[i]->clause, known[i]->case_text, cause(*known[i]));
+            stale += fmt::format("\n  no case of {} matched /{}/: remove the expectation ({})",
+                                 known[i]->clause_list(), known[i]->case_text, cause(*known[i]));
         }
     }
     std::string result = status;

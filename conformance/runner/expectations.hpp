@@ -11,9 +11,15 @@
 namespace startjoin::conformance {
 
 struct expected_failure {
-    std::string test;    ///< "Suite.Name", or empty when `clause` is set
-    std::string clause;  ///< every test citing this clause, or empty when `test` is set (unless
-                         ///< `case_text` is: then the clause its cases break)
+    std::string test;  ///< "Suite.Name", or empty when `clause` is set
+    /// Every test citing one of these clauses, or empty when `test` is set (unless `case_text`
+    /// is: then the clauses its cases break, any of them). One root cause often shows under
+    /// several clause IDs, so an entry may name several.
+    std::vector<std::string> clauses;
+    /// Whether `clause` is one of `clauses`.
+    bool names(const std::string& clause) const;
+    /// The clauses as "[a], [b]", for messages.
+    std::string clause_list() const;
     std::string mode;    ///< "FAIL", "TIMEOUT" or "CRASH"
     std::string reason;  ///< the real cause
     std::string link;    ///< the implementation's own bug report, if there is one

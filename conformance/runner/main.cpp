@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -157,6 +158,19 @@ int run_selected(const options& parsed, expectations expected,
 int main(int argc, char** argv) {
     start_run_clock();
     const std::vector<std::string> original(argv, argv + argc);
+    if (asks_for_help(original)) {
+        // The runner's options first: GoogleTest's own help is long, and a reader looking for
+        // --driver should not have to scroll past it. GoogleTest prints its part while it
+        // reads its flags, and only for --help (not -h).
+        print_usage();
+        fmt::print("\nGoogleTest's flags (the runner passes them on to its workers):\n\n");
+        std::fflush(stdout);
+        char help_flag[] = "--help";
+        char* gtest_argv[] = {argv[0], help_flag, nullptr};
+        int gtest_argc = 2;
+        ::testing::InitGoogleTest(&gtest_argc, gtest_argv);
+        return 0;
+    }
     ::testing::InitGoogleTest(&argc, argv);
     const options parsed =
         parse_options(original, argc, argv,

@@ -88,6 +88,15 @@ bool is_gtest_flag(std::string_view arg) {
 
 }  // namespace
 
+bool asks_for_help(const std::vector<std::string>& args) {
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--help" || args[i] == "-h") return true;
+    }
+    return false;
+}
+
+void print_usage() { fmt::print("{}", usage); }
+
 options parse_options(const std::vector<std::string>& original, int argc, char** argv,
                       const data_defaults& defaults) {
     options parsed;
@@ -111,10 +120,7 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
                 return std::string(arg.substr(2));
             return std::nullopt;
         };
-        if (arg == "--help" || arg == "-h") {
-            fmt::print("{}", usage);
-            std::exit(0);
-        } else if (auto driver = value_of("--driver")) {
+        if (auto driver = value_of("--driver")) {
             parsed.driver = std::move(driver);
         } else if (auto report = value_of("--report-json")) {
             parsed.reports.json = std::move(report);

@@ -64,4 +64,10 @@ struct data_defaults {
 options parse_options(const std::vector<std::string>& original, int argc, char** argv,
                       const data_defaults& defaults);
 
+/// Whether the command line asks for help (--help or -h, as GoogleTest also reads them).
+bool asks_for_help(const std::vector<std::string>& args);
+
+/// The runner's own usage, on stdout: what --help shows first, before GoogleTest's flags.
+void print_usage();
+
 }  // namespace startjoin::conformance

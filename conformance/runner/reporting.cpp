@@ -8,6 +8,7 @@
 
 #include "cancellation.hpp"
 #include "clauses.hpp"
+#include "failure_text.hpp"
 #include "fixture.hpp"
 #include "json_text.hpp"
 #include "profile_report.hpp"
@@ -71,7 +72,7 @@ std::string status_of(const ::testing::TestResult& result, std::string& message)
     for (int i = 0; i < result.total_part_count(); ++i) {
         const auto& part = result.GetTestPartResult(i);
         if (!part.failed()) continue;
-        const std::string text = part.message() != nullptr ? part.message() : "";
+        const std::string text = readable_failure(part);
         if (!message.empty()) message += "\n";
         message += text;
         for (const std::string marked : {"NOT RUN", "BROKEN", "CRASH", "TIMEOUT"}) {
@@ -302,8 +303,16 @@ class status_printer : public ::testing::TestEventListener {
         inner_->OnTestSuiteStart(suite);
     }
     void OnTestStart(const ::testing::TestInfo& info) override { inner_->OnTestStart(info); }
+    // A failure is printed as what went wrong, without gtest's "unknown file: Failure" and
+    // "C++ exception with description ... thrown in the test body" around it.
     void OnTestPartResult(const ::testing::TestPartResult& result) override {
-        inner_->OnTestPartResult(result);
+        if (!result.failed()) {
+            inner_->OnTestPartResult(result);
+            return;
+        }
+        const std::string location = failure_location(result);
+        fmt::print("{}{}\n", location.empty() ? "" : location + ":\n", readable_failure(result));
+        std::fflush(stdout);
     }
     // gtest says FAILED for an expected failure and OK for an unexpected pass; the report
     // listener has already judged this test (gtest calls end events in reverse order).

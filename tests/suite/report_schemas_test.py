@@ -185,6 +185,10 @@ def check_expectations_schema(args, directory, cited):
         {"clause": cited[test][0], "mode": "Crash", "reason": "mixed case"},
         {"test": prop, "clause": cited[prop][0], "mode": "fail", "reason": "a known case",
          "case": "exit code -?[0-9]+"},
+        {"clause": cited[test][:2] if len(cited[test]) > 1 else [cited[test][0]], "mode": "fail",
+         "reason": "one cause under several clauses"},
+        {"test": prop, "clause": cited[prop][:2], "mode": "fail", "reason": "a known case under "
+         "two clauses", "case": "signal -?[0-9]+"},
     ]
     check(not errors_of(schema, edge), "the schema rejects a file the runner accepts",
           *errors_of(schema, edge))
@@ -207,6 +211,13 @@ def check_expectations_schema(args, directory, cited):
             {"test": prop, "clause": cited[prop][0], "mode": "timeout", "reason": "r", "case": "x"}],
         "an empty case": [{"test": prop, "clause": cited[prop][0], "mode": "fail", "reason": "r",
                            "case": ""}],
+        "an empty list of clauses": [{"clause": [], "mode": "fail", "reason": "r"}],
+        "a clause named twice": [{"clause": [cited[test][0], cited[test][0]], "mode": "fail",
+                                  "reason": "r"}],
+        "a clause that is no string": [{"clause": [cited[test][0], 7], "mode": "fail",
+                                        "reason": "r"}],
+        "an empty clause in a list": [{"clause": [cited[test][0], ""], "mode": "fail",
+                                       "reason": "r"}],
         "an object, not an array": dict(base),
     }
     for what, entries in broken.items():

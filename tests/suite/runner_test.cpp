@@ -38,6 +38,31 @@ TEST(BrokenImplementation, JoinThatReturnsAtOnceFailsTheSeedExampleShowingBothOu
     EXPECT_EQ(run.test("Join.BlocksUntilChildHasEnded")["status"], "FAIL") << run.output;
 }
 
+TEST(FailureMessages, ReadWithoutGoogleTestsWrapping) {
+    // An example test fails by an exception, a property by ADD_FAILURE in the harness: both
+    // read as what went wrong, not as gtest's "unknown file: Failure / C++ exception with
+    // description ... thrown in the test body" or "harness.cpp:NNN: Failure / Failed".
+    const std::string failing = "Join.BlocksUntilChildHasEnded:Property.ExitCodesArriveExactly";
+    const runner_result run =
+        run_runner({"--driver", mutant("join-returns-at-once"), "--gtest_filter=" + failing},
+                   {"RC_PARAMS=seed=1"});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    for (const char* wrapping : {"C++ exception with description", "thrown in the test body",
+                                 "unknown file", "harness.cpp", ": Failure\n"}) {
+        EXPECT_EQ(run.output.find(wrapping), std::string::npos)
+            << "the output still says \"" << wrapping << "\":\n"
+            << run.output;
+    }
+    for (const char* name : {"Join.BlocksUntilChildHasEnded", "Property.ExitCodesArriveExactly"}) {
+        const auto entry = run.test(name);
+        ASSERT_TRUE(entry.is_object()) << name << "\n" << run.output;
+        EXPECT_EQ(entry["status"], "FAIL") << name << "\n" << run.output;
+        const std::string message = entry["message"];
+        EXPECT_EQ(message.find("C++ exception"), std::string::npos) << message;
+        EXPECT_FALSE(message.starts_with("Failed\n")) << message;
+    }
+}
+
 TEST(BrokenImplementation, TheSameChecksPassTheReference) {
     const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER,
                                           "--gtest_filter=Seed.*:Join.BlocksUntilChildHasEnded"});
@@ -434,6 +459,34 @@ TEST(KnownCases, AKnownDeviationThatFillsRapidChecksDiscardLimitIsStillXfail) {
         << run.output;
 }
 
+std::string known_shell_status_case_under(const std::string& clauses) {
+    return R"([{"test": "Property.ExitCodesArriveExactly", "clause": )" + clauses +
+           R"(, "case": "read as a shell reads its status", "mode": "fail", "reason": "reads its status as a shell does"}])";
+}
+
+TEST(KnownCases, AnEntryMayNameSeveralClauses) {
+    // One root cause under several clause IDs is one entry; a case counts when the clause it
+    // breaks is any of them, and only then.
+    const temporary_file both(
+        known_shell_status_case_under(R"(["join.state", "exitcode.explicit"])"));
+    runner_result run =
+        run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations", both.path(),
+                    "--gtest_filter=" + exit_codes_test},
+                   {"RC_PARAMS=seed=1"});
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_EQ(run.test(exit_codes_test)["status"], "XFAIL") << run.output;
+    const std::string message = run.test(exit_codes_test)["message"];
+    EXPECT_NE(message.find("of [join.state], [exitcode.explicit] matched"), std::string::npos)
+        << message;
+
+    const temporary_file other(known_shell_status_case_under(R"(["join.state", "start.once"])"));
+    run = run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations",
+                      other.path(), "--gtest_filter=" + exit_codes_test},
+                     {"RC_PARAMS=seed=1"});
+    EXPECT_EQ(run.exit_code, 1) << run.output;
+    EXPECT_EQ(run.test(exit_codes_test)["status"], "FAIL") << run.output;
+}
+
 TEST(KnownCases, AKnownCaseThatNeverHappensIsXpass) {
     const temporary_file expected(known_shell_status_case("read as a shell reads its status"));
     const runner_result run = run_runner({"--driver", STARTJOIN_REFERENCE_DRIVER, "--expectations",
@@ -477,6 +530,22 @@ TEST(KnownCases, ABadPatternOrACaseWithoutATestIsAnErrorNamingIt) {
         run.output.find(without_test.path() + ": entry 0: 'case' needs a 'test' (the property)"),
         std::string::npos)
         << run.output;
+}
+
+TEST(CommandLine, HelpShowsTheRunnersOwnOptionsBeforeGoogleTests) {
+    for (const std::string flag : {"--help", "-h"}) {
+        const runner_result run = run_runner({flag});
+        EXPECT_EQ(run.exit_code, 0) << run.output;
+        EXPECT_TRUE(run.output.starts_with("usage: startjoin-conformance --driver")) << run.output;
+        const auto own = run.output.find("--expectations FILE");
+        const auto gtest = run.output.find("--gtest_filter=");
+        ASSERT_NE(own, std::string::npos) << run.output;
+        ASSERT_NE(gtest, std::string::npos) << run.output;
+        EXPECT_LT(own, gtest) << run.output;
+        EXPECT_EQ(run.output.find("usage: startjoin-conformance", 1), std::string::npos)
+            << "the usage is printed once\n"
+            << run.output;
+    }
 }
 
 TEST(CommandLine, UnknownArgumentIsRejectedByName) {
