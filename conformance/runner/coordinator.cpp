@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -28,11 +27,11 @@
 #include "reaper.hpp"
 #include "reporting.hpp"
 #include "run_metadata.hpp"
+#include "run_seed.hpp"
 #include "self_process.hpp"
 #include "shard.hpp"
 #include "timeouts.hpp"
 #include "unique_fd.hpp"
-
 
 namespace startjoin::conformance {
 namespace {
@@ -76,21 +75,6 @@ std::vector<std::string> worker_arguments(const options& parsed,
     }
     arguments.push_back(fmt::format("--gtest_filter={}", fmt::join(batch, ":")));
     return arguments;
-}
-
-// The seed RC_PARAMS gives, if any.
-std::optional<std::string> seed_in(const std::string& rc_params) {
-    std::istringstream words(rc_params);
-    for (std::string word; words >> word;) {
-        if (word.starts_with("seed=")) return word.substr(5);
-    }
-    return std::nullopt;
-}
-
-std::string random_seed() {
-    std::random_device device;
-    const std::uint64_t seed = (std::uint64_t{device()} << 32) | device();
-    return std::to_string(seed);
 }
 
 struct worker {
@@ -314,6 +298,8 @@ int run_coordinated(const options& parsed, const std::vector<std::string>& tests
             seed_given ? rc_params : (rc_params.empty() ? "" : rc_params + " ") + "seed=" + seed;
         note_run_seed(seed);  // the report is the last run's
         if (parsed.repeat > 1) fmt::print("[==========] run {} of {}\n", number, parsed.repeat);
+        fmt::print("[==========] RapidCheck seed {} (RC_PARAMS='{}' repeats this run)\n", seed,
+                   worker_params);
         fmt::print("[==========] Running {} tests in {} batches, {} at once.\n", tests.size(),
                    batches.size(), std::min<std::size_t>(parsed.jobs, batches.size()));
         std::fflush(stdout);

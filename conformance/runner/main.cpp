@@ -33,6 +33,7 @@
 #include "registration.hpp"
 #include "reporting.hpp"
 #include "run_metadata.hpp"
+#include "run_seed.hpp"
 #include "scenario_test.hpp"
 #include "shard.hpp"
 #include "spec_document.hpp"
@@ -177,6 +178,9 @@ int main(int argc, char** argv) {
                       {.spec = data_candidates(STARTJOIN_INSTALLED_SPEC_DIR, STARTJOIN_SPEC_DIR),
                        .regressions = data_candidates(STARTJOIN_INSTALLED_REGRESSIONS_DIR,
                                                       STARTJOIN_REGRESSIONS_DIR)});
+    // Before anything reads RapidCheck's configuration (it reads RC_PARAMS once); workers
+    // inherit the result.
+    fix_seed_for_expectations(parsed.expectations.has_value(), parsed.random_seed);
     install_cancellation();  // from here on, SIGINT and SIGTERM end the run with its report
     timeout_multiplier();    // a malformed multiplier stops us here
     capture_limit();         // and a malformed capture limit

@@ -30,7 +30,10 @@ constexpr const char* usage =
     "                        A report file that cannot be written stops the runner (status 2)\n"
     "                        before any test runs; a report is written even when tests fail\n"
     "  --expectations FILE   the driver's known failures (JSON): a matching failure is XFAIL,\n"
-    "                        a pass XPASS (which fails the run)\n"
+    "                        a pass XPASS (which fails the run). The run is repeatable: its\n"
+    "                        RapidCheck seed is 1 unless RC_PARAMS names one\n"
+    "  --random-seed         with --expectations, pick a new seed all the same (a deviation\n"
+    "                        seen with some seeds only shows up this way)\n"
     "  --driver-profile P    the profile (process or thread) the driver must declare: a\n"
     "                        driver declaring another stops the runner (status 2) before any\n"
     "                        test; with --list-tests-json, only the tests that apply to P\n"
@@ -58,7 +61,8 @@ constexpr const char* usage =
     "  --check-traceability  check that every clause is tested and every test cites defined\n"
     "                        clauses; needs no driver\n"
     "environment: STARTJOIN_TIMEOUT_MULTIPLIER scales every deadline (default 1); RC_PARAMS\n"
-    "  sets RapidCheck's parameters (without a seed, one seed is picked for the whole run);\n"
+    "  sets RapidCheck's parameters (without a seed, one seed is picked for the whole run, or 1\n"
+    "  with --expectations);\n"
     "  GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX shard the run (--shard); GTEST_SHARD_STATUS_FILE\n"
     "  is touched before any test\n";
 
@@ -153,6 +157,8 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             } catch (const std::invalid_argument& error) {
                 reject(error.what());
             }
+        } else if (arg == "--random-seed") {
+            parsed.random_seed = true;
         } else if (arg == "--profile") {
             parsed.profile = true;
         } else if (arg == "--list-clauses") {

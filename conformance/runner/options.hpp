@@ -29,6 +29,8 @@ struct options {
     bool list_tests_json = false;
     /// --profile: print where each test's time went after the summary.
     bool profile = false;
+    /// --random-seed: a new RapidCheck seed even with an expectations file (run_seed.hpp).
+    bool random_seed = false;
     /// -j / --jobs: how many worker processes run tests at once (default: the number of cores).
     int jobs = 1;
     /// --shard K/N, or GTEST_TOTAL_SHARDS and GTEST_SHARD_INDEX (shard.hpp): the part of the

@@ -355,6 +355,30 @@ TEST(Expectations, TheExpectedFailureIsXfailAndDoesNotFailTheRun) {
     EXPECT_EQ(run.clause("join.after-exit")["status"], "XFAIL") << run.output;
 }
 
+TEST(Expectations, WithAnExpectationsFileTheSeedIsFixedUnlessAskedOtherwise) {
+    // A run judged against known failures must be repeatable: the same cases every time.
+    const temporary_file expected(expect_blocks_test("fail"));
+    const std::vector<std::string> base = {
+        "--driver", mutant("join-returns-at-once"), "--expectations", expected.path(),
+        "--gtest_filter=" + blocks_test + ":Property.ArgumentsArriveExactly"};
+    for (const std::string jobs : {"-j1", "-j2"}) {
+        std::vector<std::string> arguments = base;
+        arguments.push_back(jobs);
+        const runner_result fixed = run_runner(arguments, {"RC_PARAMS=max_success=3"});
+        ASSERT_TRUE(fixed.report.is_object()) << fixed.output;
+        EXPECT_EQ(fixed.report["run"]["seed"], "1") << jobs << "\n" << fixed.output;
+        arguments.push_back("--random-seed");
+        const runner_result random = run_runner(arguments, {"RC_PARAMS=max_success=3"});
+        ASSERT_TRUE(random.report.is_object()) << random.output;
+        EXPECT_NE(random.report["run"]["seed"], "1") << jobs << "\n" << random.output;
+    }
+    // A seed the user names wins.
+    const runner_result named = run_runner(base, {"RC_PARAMS=max_success=3 seed=77"});
+    ASSERT_TRUE(named.report.is_object()) << named.output;
+    EXPECT_EQ(named.report["run"]["seed"], "77") << named.output;
+    EXPECT_NE(named.output.find("RapidCheck seed 77"), std::string::npos) << named.output;
+}
+
 // gtest counts an expected failure as failed; the runner does not. Only the runner's totals
 // are printed, and they add up to the number of tests gtest ran.
 TEST(Expectations, GtestAndTheRunnerAgreeOnTheCounts) {

@@ -1,0 +1,35 @@
+#include "run_seed.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <random>
+#include <sstream>
+
+namespace startjoin::conformance {
+
+std::optional<std::string> seed_in(const std::string& rc_params) {
+    std::istringstream words(rc_params);
+    for (std::string word; words >> word;) {
+        if (word.starts_with("seed=")) return word.substr(5);
+    }
+    return std::nullopt;
+}
+
+std::string random_seed() {
+    std::random_device device;
+    const std::uint64_t seed = (std::uint64_t{device()} << 32) | device();
+    return std::to_string(seed);
+}
+
+bool fix_seed_for_expectations(bool has_expectations, bool random) {
+    if (!has_expectations || random) return false;
+    const char* current = std::getenv("RC_PARAMS");
+    const std::string params = current != nullptr ? current : "";
+    if (seed_in(params)) return false;
+    const std::string fixed =
+        (params.empty() ? "" : params + " ") + "seed=" + seed_with_expectations;
+    ::setenv("RC_PARAMS", fixed.c_str(), 1);
+    return true;
+}
+
+}  // namespace startjoin::conformance
