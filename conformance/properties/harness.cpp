@@ -127,13 +127,12 @@ std::optional<std::size_t> property_test::known_case_of(const std::string& failu
     if (stopped_ == stop::hung) return std::nullopt;  // a hang is never a known failed case
     // Only what went wrong counts, not the transcript (the child's stderr could say anything).
     const std::string what = failure.substr(0, failure.find("\n\n"));
+    // "[clause] what went wrong": the clause must be one the entry names.
+    const std::size_t close = what.find("] ");
+    if (!what.starts_with("[") || close == std::string::npos) return std::nullopt;
+    const std::string clause = what.substr(1, close - 1);
     for (std::size_t i = 0; i < known_.size(); ++i) {
-        // "[clause] what went wrong": the clause must be one the entry names.
-        const std::size_t close = what.find("] ");
-        if (!what.starts_with("[") || close == std::string::npos) continue;
-        if (known_[i]->names(what.substr(1, close - 1)) &&
-            std::regex_search(what, known_[i]->case_pattern))
-            return i;
+        if (known_[i]->names(clause) && std::regex_search(what, known_[i]->case_pattern)) return i;
     }
     return std::nullopt;
 }

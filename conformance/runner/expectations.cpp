@@ -116,10 +116,9 @@ const expected_failure* expectations::find(const std::string& name,
     for (const expected_failure& entry : entries_) {
         if (!entry.case_text.empty()) continue;
         if (entry.test == name) return &entry;
-        if (by_clause) continue;
-        for (const std::string& clause : clauses) {
-            if (entry.names(clause)) by_clause = &entry;
-        }
+        if (!by_clause && std::any_of(clauses.begin(), clauses.end(),
+                                      [&](const std::string& c) { return entry.names(c); }))
+            by_clause = &entry;
     }
     return by_clause;
 }
