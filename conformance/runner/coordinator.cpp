@@ -294,8 +294,7 @@ int run_coordinated(const options& parsed, const std::vector<std::string>& tests
         // Every worker of a run gets the same seed, so a run's results are those of one process
         // with that seed; each run of --repeat picks a new one unless RC_PARAMS names one.
         const std::string seed = seed_given ? *seed_in(rc_params) : random_seed();
-        const std::string worker_params =
-            seed_given ? rc_params : (rc_params.empty() ? "" : rc_params + " ") + "seed=" + seed;
+        const std::string worker_params = seed_given ? rc_params : with_seed(rc_params, seed);
         note_run_seed(seed);  // the report is the last run's
         if (parsed.repeat > 1) fmt::print("[==========] run {} of {}\n", number, parsed.repeat);
         fmt::print("[==========] RapidCheck seed {} (RC_PARAMS='{}' repeats this run)\n", seed,

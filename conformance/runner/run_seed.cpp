@@ -21,15 +21,16 @@ std::string random_seed() {
     return std::to_string(seed);
 }
 
-bool fix_seed_for_expectations(bool has_expectations, bool random) {
-    if (!has_expectations || random) return false;
+std::string with_seed(const std::string& rc_params, const std::string& seed) {
+    return (rc_params.empty() ? "" : rc_params + " ") + "seed=" + seed;
+}
+
+void fix_seed_for_expectations(bool has_expectations, bool random) {
+    if (!has_expectations || random) return;
     const char* current = std::getenv("RC_PARAMS");
     const std::string params = current != nullptr ? current : "";
-    if (seed_in(params)) return false;
-    const std::string fixed =
-        (params.empty() ? "" : params + " ") + "seed=" + seed_with_expectations;
-    ::setenv("RC_PARAMS", fixed.c_str(), 1);
-    return true;
+    if (seed_in(params)) return;
+    ::setenv("RC_PARAMS", with_seed(params, seed_with_expectations).c_str(), 1);
 }
 
 }  // namespace startjoin::conformance

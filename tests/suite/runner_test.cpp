@@ -455,12 +455,17 @@ std::string known_shell_status_case(const std::string& pattern) {
            pattern + R"(", "mode": "fail", "reason": "reads its status as a shell does"}])";
 }
 
+// Property.ExitCodesArriveExactly against the mutant whose exit codes read as a shell's.
+runner_result run_shell_status_mutant(const temporary_file& expected,
+                                      const std::string& rc_params = "RC_PARAMS=seed=1") {
+    return run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations",
+                       expected.path(), "--gtest_filter=" + exit_codes_test},
+                      {rc_params});
+}
+
 TEST(KnownCases, CasesShowingTheKnownDeviationAreSetAsideAndTheTestIsXfail) {
     const temporary_file expected(known_shell_status_case("read as a shell reads its status"));
-    const runner_result run =
-        run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations",
-                    expected.path(), "--gtest_filter=" + exit_codes_test},
-                   {"RC_PARAMS=seed=1"});
+    const runner_result run = run_shell_status_mutant(expected);
     EXPECT_EQ(run.exit_code, 0) << run.output;
     EXPECT_EQ(run.test(exit_codes_test)["status"], "XFAIL") << run.output;
     const std::string message = run.test(exit_codes_test)["message"];
@@ -474,9 +479,7 @@ TEST(KnownCases, AKnownDeviationThatFillsRapidChecksDiscardLimitIsStillXfail) {
     // the timing.
     const temporary_file expected(known_shell_status_case("read as a shell reads its status"));
     const runner_result run =
-        run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations",
-                    expected.path(), "--gtest_filter=" + exit_codes_test},
-                   {"RC_PARAMS=seed=1 max_discard_ratio=0"});
+        run_shell_status_mutant(expected, "RC_PARAMS=seed=1 max_discard_ratio=0");
     EXPECT_EQ(run.exit_code, 0) << run.output;
     EXPECT_EQ(run.test(exit_codes_test)["status"], "XFAIL") << run.output;
     EXPECT_NE(run.output.find("RapidCheck stopped at its discard limit"), std::string::npos)
@@ -493,10 +496,7 @@ TEST(KnownCases, AnEntryMayNameSeveralClauses) {
     // breaks is any of them, and only then.
     const temporary_file both(
         known_shell_status_case_under(R"(["join.state", "exitcode.explicit"])"));
-    runner_result run =
-        run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations", both.path(),
-                    "--gtest_filter=" + exit_codes_test},
-                   {"RC_PARAMS=seed=1"});
+    runner_result run = run_shell_status_mutant(both);
     EXPECT_EQ(run.exit_code, 0) << run.output;
     EXPECT_EQ(run.test(exit_codes_test)["status"], "XFAIL") << run.output;
     const std::string message = run.test(exit_codes_test)["message"];
@@ -504,9 +504,7 @@ TEST(KnownCases, AnEntryMayNameSeveralClauses) {
         << message;
 
     const temporary_file other(known_shell_status_case_under(R"(["join.state", "start.once"])"));
-    run = run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations",
-                      other.path(), "--gtest_filter=" + exit_codes_test},
-                     {"RC_PARAMS=seed=1"});
+    run = run_shell_status_mutant(other);
     EXPECT_EQ(run.exit_code, 1) << run.output;
     EXPECT_EQ(run.test(exit_codes_test)["status"], "FAIL") << run.output;
 }
@@ -528,10 +526,7 @@ TEST(KnownCases, AKnownCaseThatNeverHappensIsXpass) {
 TEST(KnownCases, AFailureTheCaseDoesNotMatchStillFails) {
     // The pattern names another deviation (arguments), so the exit code failures are unknown.
     const temporary_file expected(known_shell_status_case("arrived as its JSON text"));
-    const runner_result run =
-        run_runner({"--driver", mutant("exitcode-shell-convention"), "--expectations",
-                    expected.path(), "--gtest_filter=" + exit_codes_test},
-                   {"RC_PARAMS=seed=1"});
+    const runner_result run = run_shell_status_mutant(expected);
     EXPECT_EQ(run.exit_code, 1) << run.output;
     EXPECT_EQ(run.test(exit_codes_test)["status"], "FAIL") << run.output;
 }
