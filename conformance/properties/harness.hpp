@@ -96,8 +96,6 @@ class property_test : public conformance_test {
     /// Which of the test's known cases (expectations with a `case`) `failure` is, if any.
     std::optional<std::size_t> known_case_of(const std::string& failure) const;
     void load_known_cases();
-    /// Whether RapidCheck gave up because most of its discards were known deviations.
-    bool gave_up_on_known_deviations() const;
     /// Records what the report needs to judge the known cases (reporting.cpp reads it back).
     void record_known_cases();
 
@@ -107,8 +105,6 @@ class property_test : public conformance_test {
     clock::time_point started_, first_failure_;
     bool failed_ = false;
     int cases_run_ = 0, cases_skipped_ = 0;
-    /// Generated cases set aside as known deviations (RapidCheck counts them as discards).
-    int known_discards_ = 0;
     std::string last_failure_;  ///< the message of the last case that failed
     /// The adapter's known deviations for this test, and how many cases showed each.
     std::vector<const expected_failure*> known_;

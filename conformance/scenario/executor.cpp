@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include <map>
+#include <set>
 
 #include "errors.hpp"
 #include "observations.hpp"
@@ -101,6 +102,7 @@ class executor {
     }
 
     void operator()(const kind::await_end& end) {
+        if (without_pid_.contains(end.process)) return await_not_alive(end.process);
         const auto found = watched_.find(end.process);
         if (found == watched_.end()) {
             throw statement_failed(
@@ -205,15 +207,45 @@ class executor {
     // running, an unreaped zombie, or already reaped by an implementation that reaps on its own
     // (bash does, on SIGCHLD), which pidfd_open reports as ESRCH: ended. Its pid cannot have
     // been reused in between, since nothing else runs in the driver meanwhile.
+    //
+    // A started child whose pid the implementation no longer reports (GLib's
+    // g_subprocess_get_identifier() is NULL once GLib has reaped the child, which can happen
+    // before pid() is asked) cannot be watched from outside; `ended` then asks is_alive().
     void watch(const std::string& process) {
         if (driver_.hello().profile != "process") return;
         const auto pid = driver_.pid(process);
-        if (!pid || *pid <= 0) return;
+        if (!pid) {
+            without_pid_.insert(process);
+            return;
+        }
+        if (*pid <= 0) return;
         unique_fd pidfd(::pidfd_open(static_cast<pid_t>(*pid), 0));
         if (pidfd) {
             watched_[process] = std::move(pidfd);
         } else if (errno == ESRCH) {
             watched_[process] = unique_fd();  // gone already: it has ended
+        }
+    }
+
+    // `ended` for a child without a pid: the implementation's own word that it ended, asked
+    // again until it says so. Each round is one request: nothing here sleeps.
+    void await_not_alive(const std::string& process) {
+        const phase_scope waiting(phase::events);
+        const auto deadline = deadline_after(timeouts::reply());
+        for (;;) {
+            const reply answer = driver_.call({{"op", "is_alive"}, {"process", process}});
+            if (!answer.ok) {
+                throw statement_failed(
+                    fmt::format("{} has no pid to watch, and is_alive({}) failed with {}: {}",
+                                process, process, answer.error_kind, answer.error_message));
+            }
+            if (answer.value == false) return;
+            if (clock::now() >= deadline) {
+                throw driver_timeout(fmt::format(
+                    "{} did not end within {:.1f}s (it has no pid to watch: is_alive() was "
+                    "asked)",
+                    process, timeouts::reply().count()));
+            }
         }
     }
 
@@ -234,6 +266,7 @@ class executor {
     session& driver_;
     const std::set<std::string>& to_watch_;
     std::map<std::string, unique_fd> watched_;
+    std::set<std::string> without_pid_;  // started, but pid() answered none
 };
 
 }  // namespace
