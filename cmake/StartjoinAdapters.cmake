@@ -7,7 +7,9 @@
 # (absent when, say, Boost is not installed), `python:3.X` for a CPython minor version
 # (adapters/python/with-python finds it), `python-module:INTERP:MODULE` an interpreter (a path or a
 # name on PATH) that can import MODULE (billiard, multiprocess: packages a distribution installs
-# for one interpreter only), anything else a program looked up on PATH.
+# for one interpreter only), anything else a program looked up on PATH. `cases=N` runs each
+# property with N cases instead of 100 in ctest (an adapter whose every case starts interpreters
+# or VMs: ./tools/check runs every adapter within its time budget); tools/conform runs 100.
 include(${CMAKE_CURRENT_LIST_DIR}/StartjoinConformance.cmake)
 
 set(STARTJOIN_ADAPTER_SEED 1 CACHE STRING "RapidCheck seed for adapters with expectations")
@@ -20,6 +22,7 @@ function(startjoin_add_adapter_tests manifest)
   set(requirements "")
   set(extra_labels "")
   set(profile "")
+  set(cases "")
   file(STRINGS "${manifest}" lines)
   foreach(line IN LISTS lines)
     if(line MATCHES "^driver=(.*)$")
@@ -30,6 +33,8 @@ function(startjoin_add_adapter_tests manifest)
       separate_arguments(requirements UNIX_COMMAND "${CMAKE_MATCH_1}")
     elseif(line MATCHES "^profile=(.*)$")
       set(profile "${CMAKE_MATCH_1}")
+    elseif(line MATCHES "^cases=(.*)$")
+      set(cases "${CMAKE_MATCH_1}")
     elseif(line MATCHES "^labels=(.*)$")
       separate_arguments(extra_labels UNIX_COMMAND "${CMAKE_MATCH_1}")
     endif()
@@ -99,6 +104,7 @@ function(startjoin_add_adapter_tests manifest)
     DRIVER "${driver}"
     EXPECTATIONS "${expectations}"
     SEED "${STARTJOIN_ADAPTER_SEED}"
+    CASES "${cases}"
     PROFILE "${profile}"
     LABELS conformance ${name} ${extra_labels})
 endfunction()

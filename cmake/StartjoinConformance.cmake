@@ -19,10 +19,14 @@ include_guard(GLOBAL)
 # `ctest -L '^join$'` runs one section and `ctest -L 'join\.after-exit'` one clause. With
 # EXPECTATIONS, the driver's known failures are passed to the runner and its properties run with
 # RapidCheck seed SEED (default 1), so that the failures recorded reproduce exactly; without,
-# every run explores a new seed.
+# every run explores a new seed. With CASES, each property runs that many cases instead of
+# RapidCheck's 100 (RC_PARAMS max_success): for a driver whose every case starts an interpreter
+# or a VM, so that a check that runs every adapter stays within its time; the cases still range
+# over every size (RapidCheck spreads the sizes over the count), and a run of the runner itself
+# (tools/conform) keeps the full 100.
 function(startjoin_discover_conformance_tests)
   cmake_parse_arguments(PARSE_ARGV 0 arg ""
-                        "RUNNER;NAME;PREFIX;DRIVER;EXPECTATIONS;SEED;FILTER;PROFILE" "LABELS")
+                        "RUNNER;NAME;PREFIX;DRIVER;EXPECTATIONS;SEED;CASES;FILTER;PROFILE" "LABELS")
   foreach(required RUNNER NAME PREFIX DRIVER)
     if(NOT arg_${required})
       message(FATAL_ERROR "startjoin_discover_conformance_tests: ${required} is required")
@@ -34,9 +38,20 @@ function(startjoin_discover_conformance_tests)
   if(arg_PROFILE AND NOT arg_PROFILE MATCHES "^(process|thread)$")
     message(FATAL_ERROR "startjoin: PROFILE must be process or thread, not '${arg_PROFILE}'")
   endif()
-  set(environment "")
+  if(arg_CASES AND NOT arg_CASES MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "startjoin: CASES must be a positive number, not '${arg_CASES}'")
+  endif()
+  set(rc_params "")
   if(arg_EXPECTATIONS)
-    set(environment "RC_PARAMS=seed=${arg_SEED}")
+    list(APPEND rc_params "seed=${arg_SEED}")
+  endif()
+  if(arg_CASES)
+    list(APPEND rc_params "max_success=${arg_CASES}")
+  endif()
+  set(environment "")
+  if(rc_params)
+    list(JOIN rc_params " " rc_params)
+    set(environment "RC_PARAMS=${rc_params}")
   endif()
   # Beside this file, in the source tree and in an installed package alike.
   set(discover_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/StartjoinDiscoverTests.cmake")
@@ -87,7 +102,7 @@ function(startjoin_discover_conformance_tests)
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${base}-include.cmake")
 endfunction()
 
-# startjoin_add_conformance(TARGET driver [EXPECTATIONS file] [LABELS label...]
+# startjoin_add_conformance(TARGET driver [EXPECTATIONS file] [LABELS label...] [CASES n]
 #                           [PROFILE process|thread] [FILTER pattern] [DRIVER_ARGS arg...])
 # Registers the conformance suite against the driver program TARGET (an executable target of
 # this project), as ctest tests "startjoin.TARGET.Suite.Test" labelled "startjoin", TARGET and
@@ -96,13 +111,14 @@ endfunction()
 # expects is XFAIL, a passing ctest test. PROFILE is the profile the driver declares (process:
 # separate processes, the whole contract; thread: no memory isolation, pids or signals): only
 # the tests that apply to it are registered, and a driver declaring another fails every test as
-# a setup error. Needs the package's imported runner
+# a setup error. CASES runs each property with n cases instead of 100 (a slow driver: see
+# startjoin_discover_conformance_tests). Needs the package's imported runner
 # (find_package(startjoin)).
 #
 #   startjoin_add_conformance(TARGET my-driver EXPECTATIONS ${CMAKE_CURRENT_SOURCE_DIR}/expected.json
 #                             LABELS mine FILTER "Start*:Join*")
 function(startjoin_add_conformance)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;EXPECTATIONS;FILTER;PROFILE"
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;EXPECTATIONS;CASES;FILTER;PROFILE"
                         "LABELS;DRIVER_ARGS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "startjoin_add_conformance: unknown arguments ${arg_UNPARSED_ARGUMENTS}")
@@ -124,6 +140,7 @@ function(startjoin_add_conformance)
     PREFIX "startjoin.${arg_TARGET}."
     DRIVER "${driver}"
     EXPECTATIONS "${arg_EXPECTATIONS}"
+    CASES "${arg_CASES}"
     FILTER "${arg_FILTER}"
     PROFILE "${arg_PROFILE}"
     LABELS startjoin ${arg_TARGET} ${arg_LABELS})

@@ -38,6 +38,9 @@ final class Launch {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        // The child's class data sharing archive (train-cds.sh), when the driver was given one.
+        String archive = System.getProperty("startjoin.javapb.childArchive");
+        if (archive != null) command.add("-XX:SharedArchiveFile=" + archive);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Child.class.getName());
