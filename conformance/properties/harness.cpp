@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <climits>
+#include <nlohmann/json.hpp>
 
+#include "deviations.hpp"
 #include "driver_process.hpp"
 #include "errors.hpp"
 #include "ordering.hpp"
@@ -50,6 +52,13 @@ std::optional<std::string> order_statement(const ordering_violation& violation,
     return fmt::format("order {}:{} < {}", event.from, event.event, ended.event);
 }
 
+// The clause a failure names first, "[clause] what went wrong", if it names one.
+std::optional<std::string> named_clause(const std::string& failure) {
+    const std::size_t close = failure.find("] ");
+    if (!failure.starts_with("[") || close == std::string::npos) return std::nullopt;
+    return failure.substr(1, close - 1);
+}
+
 std::string current_test_name() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     return std::string(info->test_suite_name()) + "." + info->name();
@@ -90,16 +99,13 @@ void property_test::run_case(const std::string& clause,
     }
     if (!failed_) ++cases_run_;
     if (auto failure = attempt(clause, body)) {
-        if (const auto known = known_case_of(*failure)) {
-            // A known deviation, XFAIL'd by the expectations: the case ran and showed what was
-            // known, so it counts as one of the property's cases, and RapidCheck generates the
-            // next one (shrinking, it tries another step), so an unknown deviation in another
-            // case is still found. Discarding it instead would make a deviation that most cases
-            // show cost up to RapidCheck's discard ratio (10) times the case count, and make
-            // how many cases a property runs depend on how common its known deviations are.
-            ++known_seen_[*known];
-            return;
-        }
+        // A deviation this run found already, or a known one (XFAIL'd by the expectations):
+        // the case ran and showed what was known, so it counts as one of the property's cases,
+        // and RapidCheck generates the next one (shrinking, it tries another step), so another
+        // deviation is still found. Discarding it instead would make a deviation that most
+        // cases show cost up to RapidCheck's discard ratio (10) times the case count, and make
+        // how many cases a property runs depend on how common its known deviations are.
+        if (seen_before(*failure)) return;
         if (!failed_) first_failure_ = clock::now();
         failed_ = true;
         last_failure_ = *failure;
@@ -119,9 +125,32 @@ void property_test::run_fixed_case(const std::string& clause,
             record_known_cases();
             return;
         }
+        if (const auto broken = named_clause(*failure)) {
+            fixed_case_clause_ = *broken;
+            RecordProperty(failed_clause_key, *broken);
+        }
         ADD_FAILURE() << current_test_name()
                       << " does not hold for a case of its fixed sweep: " << *failure;
     }
+}
+
+bool property_test::seen_before(const std::string& failure) {
+    // An order the history breaks in a case that already showed a deviation (and let the case
+    // go on) is that deviation's consequence, under whatever clause the broken rule belongs to:
+    // an exit code read before the child ended makes every later event of the child break the
+    // order too. Before such a case went on, it stopped at the deviation, with no order judged.
+    if (!case_set_aside_.empty() && failure.find("] the history breaks ") != std::string::npos) {
+        return true;
+    }
+    if (found_deviation* found = deviations_.find(failure)) {
+        if (!failed_) ++found->cases;
+        return true;
+    }
+    if (const auto known = known_case_of(failure)) {
+        ++known_seen_[*known];
+        return true;
+    }
+    return false;
 }
 
 std::optional<std::size_t> property_test::known_case_of(const std::string& failure) const {
@@ -129,11 +158,10 @@ std::optional<std::size_t> property_test::known_case_of(const std::string& failu
     // Only what went wrong counts, not the transcript (the child's stderr could say anything).
     const std::string what = failure.substr(0, failure.find("\n\n"));
     // "[clause] what went wrong": the clause must be one the entry names.
-    const std::size_t close = what.find("] ");
-    if (!what.starts_with("[") || close == std::string::npos) return std::nullopt;
-    const std::string clause = what.substr(1, close - 1);
+    const auto clause = named_clause(what);
+    if (!clause) return std::nullopt;
     for (std::size_t i = 0; i < known_.size(); ++i) {
-        if (known_[i]->names(clause) && std::regex_search(what, known_[i]->case_pattern)) return i;
+        if (known_[i]->names(*clause) && std::regex_search(what, known_[i]->case_pattern)) return i;
     }
     return std::nullopt;
 }
@@ -161,7 +189,14 @@ void property_test::record_known_cases() {
 std::optional<std::string> property_test::attempt(const std::string& clause,
                                                   const std::function<void(case_context&)>& body) {
     session driver(driver_command());
-    case_context context{driver, {}};
+    case_set_aside_.clear();
+    case_context context{driver, {}, [this](const std::string& failure) {
+                             if (stopped_ == stop::hung || !seen_before(failure)) return false;
+                             if (const auto clause = named_clause(failure)) {
+                                 case_set_aside_.insert(*clause);
+                             }
+                             return true;
+                         }};
     std::string broken_clause = clause;
     std::string what;
     try {
@@ -217,55 +252,112 @@ void property_test::run_property(const std::function<void()>& property) {
     rc::detail::TestMetadata metadata;
     metadata.id = id;
     metadata.description = id;
-    // With metadata and nothing else, RapidCheck takes its parameters from RC_PARAMS: the seed,
-    // the number of cases (max_success, 100 by default), and any `reproduce` for this id.
-    const rc::detail::TestResult result = rc::detail::checkTestable(property, metadata);
-    record_known_cases();
-    if (result.is<rc::detail::SuccessResult>()) {
-        if (cases_skipped_ > 0) {
+    // RapidCheck's parameters come from RC_PARAMS: the seed, the number of cases (max_success,
+    // 100 by default), and any `reproduce` for this id, which replays one case and nothing more.
+    const rc::detail::Configuration& configuration = rc::detail::configuration();
+    const bool replaying = configuration.reproduce.contains(id);
+    rc::detail::TestParams params = configuration.testParams;
+    // Round after round: each failure found is a deviation, set aside from then on, and the
+    // search goes on with new cases (the next seed) for the cases left (deviations.hpp).
+    for (int round = 0;; ++round) {
+        failed_ = false;
+        last_failure_.clear();
+        if (stopped_ == stop::out_of_time) stopped_ = stop::no;  // a shrinking budget is per round
+        const rc::detail::TestResult result =
+            round == 0 ? rc::detail::checkTestable(property, metadata)
+                       : rc::detail::checkTestable(property, metadata, params);
+        if (result.is<rc::detail::FailureResult>()) {
+            record_deviation(id, params, result.get<rc::detail::FailureResult>());
+            const int left = configuration.testParams.maxSuccess - cases_run_;
+            if (replaying || stopped_ == stop::hung || left <= 0 || cases_skipped_ > 0 ||
+                clock::now() - started_ > scaled(generating_budget) ||
+                deviations_.all().size() >= max_deviations) {
+                break;
+            }
+            params.seed = configuration.testParams.seed + static_cast<std::uint64_t>(round) + 1;
+            params.maxSuccess = left;
+            continue;
+        }
+        if (result.is<rc::detail::GaveUpResult>()) {
+            std::ostringstream message;
+            rc::detail::printResultMessage(result, message);
+            ADD_FAILURE() << id << ": RapidCheck could not run the property: " << message.str();
+        } else if (cases_skipped_ > 0 && deviations_.empty()) {
             fmt::print(
                 "{}: {} cases ran within the time budget of {:.0f}s, {} more were skipped: "
                 "the driver takes {:.0f} ms a case\n",
                 id, cases_run_, scaled(generating_budget).count(), cases_skipped_,
                 1000 * seconds(clock::now() - started_).count() / std::max(cases_run_, 1));
         }
-        return;
+        break;
     }
-    if (result.is<rc::detail::FailureResult>()) {
-        const auto& failure = result.get<rc::detail::FailureResult>();
-        // RapidCheck runs the smallest case once more for its description. A case whose failure
-        // depends on timing may pass that time; the description of its failing run is kept.
-        std::string description = failure.description;
-        if (stopped_ == stop::hung) {
-            description = last_failure_ +
-                          "\n(not shrunk: the case hung, and every shrinking step would wait out a "
-                          "reply deadline)\n";
-        } else if (stopped_ == stop::out_of_time) {
-            description = last_failure_ +
-                          "\n(shrinking stopped when its time budget was spent: a smaller failing "
-                          "case may exist)\n";
-        } else if (!description.starts_with("[")) {
-            description = last_failure_ +
-                          "\n(RapidCheck ran this case once more and it passed: whether it fails "
-                          "depends on timing, so the replay may need a few tries)\n";
+    record_known_cases();
+    report_deviations(id);
+}
+
+void property_test::record_deviation(const std::string& id, const rc::detail::TestParams& params,
+                                     const rc::detail::FailureResult& failure) {
+    // RapidCheck runs the smallest case once more for its description. A case whose failure
+    // depends on timing may pass that time; the description of its failing run is kept.
+    std::string description = failure.description;
+    if (stopped_ == stop::hung) {
+        description = last_failure_ +
+                      "\n(not shrunk: the case hung, and every shrinking step would wait out a "
+                      "reply deadline; the search stops here)\n";
+    } else if (stopped_ == stop::out_of_time) {
+        description = last_failure_ +
+                      "\n(shrinking stopped when its time budget was spent: a smaller failing "
+                      "case may exist)\n";
+    } else if (!description.starts_with("[")) {
+        description = last_failure_ +
+                      "\n(RapidCheck ran this case once more and it passed: whether it fails "
+                      "depends on timing, so the replay may need a few tries)\n";
+    }
+    rc::detail::Configuration replay = rc::detail::configuration();
+    replay.testParams.seed = params.seed;
+    replay.reproduce = {{id, failure.reproduce}};
+    found_deviation deviation;
+    deviation.signature = deviation_signature(last_failure_.empty() ? description : last_failure_);
+    deviation.clause = named_clause(description);
+    deviation.what = description.substr(0, description.find("\n\n"));
+    deviation.report = fmt::format(
+        "{} does not hold: RapidCheck found a failing case after {} passing case{} and shrank "
+        "it to the smallest it could find.\n"
+        "  seed: {}\n"
+        "  replay exactly this case: RC_PARAMS={} {} --driver {} --gtest_filter={}\n"
+        "what went wrong: {}",
+        id, failure.numSuccess, failure.numSuccess == 1 ? "" : "s", params.seed,
+        shell_quoted(rc::detail::configToMinimalString(replay)), runner_path(),
+        shell_quoted(driver_command()), id, description);
+    deviations_.add(std::move(deviation));
+}
+
+void property_test::report_deviations(const std::string& id) {
+    const std::vector<found_deviation>& found = deviations_.all();
+    if (found.empty()) return;
+    // Only the clauses the failing checks name are blamed (reporting.cpp): the others the
+    // property cites are undecided by a run that stopped at these cases.
+    std::string clauses = fixed_case_clause_;
+    for (const found_deviation& deviation : found) {
+        if (deviation.clause) clauses += (clauses.empty() ? "" : ",") + *deviation.clause;
+    }
+    if (!clauses.empty()) RecordProperty(failed_clause_key, clauses);
+    nlohmann::json listed = nlohmann::json::array();
+    for (const found_deviation& deviation : found) {
+        listed.push_back({deviation.clause.value_or(""), deviation.what});
+    }
+    RecordProperty(deviations_key, listed.dump());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (found.size() == 1) {
+            ADD_FAILURE() << found[i].report;
+            continue;
         }
-        rc::detail::Configuration replay = rc::detail::configuration();
-        replay.reproduce = {{id, failure.reproduce}};
         ADD_FAILURE() << fmt::format(
-            "{} does not hold: RapidCheck found a failing case after {} passing case{} and shrank "
-            "it to the smallest it could find.\n"
-            "  seed: {}\n"
-            "  replay exactly this case: RC_PARAMS={} {} --driver {} --gtest_filter={}\n"
-            "what went wrong: {}",
-            id, failure.numSuccess, failure.numSuccess == 1 ? "" : "s",
-            rc::detail::configuration().testParams.seed,
-            shell_quoted(rc::detail::configToMinimalString(replay)), runner_path(),
-            shell_quoted(driver_command()), id, description);
-        return;
+            "deviation {} of {} that {} found in {} cases ({} case{} showed it; the search went "
+            "on with the deviations before it set aside):\n{}",
+            i + 1, found.size(), id, cases_run_, found[i].cases, found[i].cases == 1 ? "" : "s",
+            found[i].report);
     }
-    std::ostringstream message;
-    rc::detail::printResultMessage(result, message);
-    ADD_FAILURE() << id << ": RapidCheck could not run the property: " << message.str();
 }
 
 bool join_releasing_quickly(session& driver, const std::string& process, const std::string& gate) {

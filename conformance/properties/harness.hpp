@@ -32,10 +32,12 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "deviations.hpp"
 #include "fixture.hpp"
 
 namespace startjoin::conformance::properties {
@@ -57,6 +59,11 @@ struct case_context {
     /// The case in the scenario syntax: the statements the case has run so far, or all of them.
     /// Printed, after shrinking, with the failure.
     std::vector<std::string> scenario;
+    /// Whether a failure ("[clause] what went wrong") is a deviation already known (from the
+    /// expectations) or found earlier in this run; if so, it is counted as seen. A check whose
+    /// operation changed nothing (a wrong answer to a query) may then let the case go on, so
+    /// that what comes after a common deviation is checked too.
+    std::function<bool(const std::string&)> set_aside;
 };
 
 /// The fixture of the property tests. Its own session (conformance_test's) serves only the
@@ -87,12 +94,24 @@ class property_test : public conformance_test {
     const hello_info& hello() { return driver().hello(); }
 
   private:
+    /// A property reports at most this many distinct deviations in a run; past it, the driver
+    /// is so far off that more would only bury the first ones.
+    static constexpr std::size_t max_deviations = 10;
+
     void run_property(const std::function<void()>& property);
+    /// Records the failure RapidCheck found and shrank in this round as a deviation.
+    void record_deviation(const std::string& id, const rc::detail::TestParams& params,
+                          const rc::detail::FailureResult& failure);
+    /// Fails the test once per deviation found, blaming the clauses their checks named.
+    void report_deviations(const std::string& id);
     void run_case(const std::string& clause, const std::function<void(case_context&)>& body);
     /// Runs a case on a fresh driver; returns the failure message (with the scenario and the
     /// history) if it broke a rule.
     std::optional<std::string> attempt(const std::string& clause,
                                        const std::function<void(case_context&)>& body);
+    /// Counts `failure` as seen and returns true if it is a deviation found earlier in this run
+    /// or one of the known cases; `generating` says whether the property is not shrinking.
+    bool seen_before(const std::string& failure);
     /// Which of the test's known cases (expectations with a `case`) `failure` is, if any.
     std::optional<std::size_t> known_case_of(const std::string& failure) const;
     void load_known_cases();
@@ -105,7 +124,10 @@ class property_test : public conformance_test {
     clock::time_point started_, first_failure_;
     bool failed_ = false;
     int cases_run_ = 0, cases_skipped_ = 0;
-    std::string last_failure_;  ///< the message of the last case that failed
+    std::string last_failure_;              ///< the message of the last case that failed
+    deviation_list deviations_;             ///< the distinct deviations this run found
+    std::set<std::string> case_set_aside_;  ///< clauses of deviations the current case set aside
+    std::string fixed_case_clause_;         ///< the clause a failing fixed case named, if one did
     /// The adapter's known deviations for this test, and how many cases showed each.
     std::vector<const expected_failure*> known_;
     std::vector<int> known_seen_;

@@ -20,17 +20,28 @@ nlohmann::json to_json(const test_outcome& outcome) {
                             {"status", outcome.status},
                             {"message", outcome.message},
                             {"seconds", outcome.seconds}};
+    if (!outcome.clause_statuses.empty()) entry["clause_statuses"] = outcome.clause_statuses;
+    for (const auto& [clause, what] : outcome.deviations) {
+        entry["deviations"].push_back({{"clause", clause}, {"what", what}});
+    }
     if (!outcome.profile.is_null()) entry["profile"] = outcome.profile;
     return entry;
 }
 
 test_outcome test_outcome_from_json(const nlohmann::json& entry) {
-    return {entry.at("name").get<std::string>(),
-            entry.at("clauses").get<std::vector<std::string>>(),
-            entry.at("status").get<std::string>(),
-            entry.at("message").get<std::string>(),
-            entry.value("profile", nlohmann::json()),
-            entry.value("seconds", 0.0)};
+    test_outcome outcome;
+    outcome.name = entry.at("name").get<std::string>();
+    outcome.clauses = entry.at("clauses").get<std::vector<std::string>>();
+    outcome.status = entry.at("status").get<std::string>();
+    outcome.message = entry.at("message").get<std::string>();
+    outcome.clause_statuses = entry.value("clause_statuses", std::map<std::string, std::string>());
+    for (const nlohmann::json& deviation : entry.value("deviations", nlohmann::json::array())) {
+        outcome.deviations.emplace_back(deviation.at("clause").get<std::string>(),
+                                        deviation.at("what").get<std::string>());
+    }
+    outcome.profile = entry.value("profile", nlohmann::json());
+    outcome.seconds = entry.value("seconds", 0.0);
+    return outcome;
 }
 
 }  // namespace startjoin::conformance

@@ -2,8 +2,10 @@
 // and startjoin-report (which merges and compares them), so both read and write the same fields.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace startjoin::conformance {
@@ -15,6 +17,16 @@ struct test_outcome {
     std::vector<std::string> clauses;
     std::string status;
     std::string message;
+    /// What the test says of each clause it cites, when that is not its status for all of
+    /// them: a property that failed names the clause its failing check broke (FAIL) and leaves
+    /// the others it cites undecided (absent here); the clauses of its known cases are XFAIL
+    /// (or XPASS, an expected case that never showed), the rest PASS once it held apart from
+    /// them. Empty: the status is the verdict on every clause it cites.
+    std::map<std::string, std::string> clause_statuses;
+    /// A failing property's distinct deviations, in the order found: the clause its failing
+    /// check named (empty if none) and what went wrong, as its message says it. What
+    /// --suggest-expectations turns into known cases.
+    std::vector<std::pair<std::string, std::string>> deviations;
     nlohmann::json profile;  ///< where its time went (profile_report.hpp); null if unknown
     double seconds = 0.0;    ///< its wall time; 0 for a test whose worker never reported it
 };

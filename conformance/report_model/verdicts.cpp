@@ -1,6 +1,7 @@
 #include "verdicts.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace startjoin::conformance {
 namespace {
@@ -9,16 +10,34 @@ namespace {
 // an expected failure; it passes if a test passed; it is skipped if every test was skipped;
 // NOT RUN if none ran (a --gtest_filter or a shard left it out, or the run was interrupted
 // before its tests: each of them is NOT RUN).
-std::string clause_status(const std::vector<const test_outcome*>& tests) {
+std::string clause_status(const std::vector<std::string>& statuses) {
     for (const char* worst : {"BROKEN", "CRASH", "TIMEOUT", "FAIL", "XPASS", "XFAIL", "PASS"}) {
-        for (const test_outcome* test : tests) {
-            if (test->status == worst) return worst;
-        }
+        if (std::find(statuses.begin(), statuses.end(), worst) != statuses.end()) return worst;
     }
-    for (const test_outcome* test : tests) {
-        if (test->status == "SKIP") return "SKIP";
-    }
+    if (std::find(statuses.begin(), statuses.end(), "SKIP") != statuses.end()) return "SKIP";
     return "NOT RUN";
+}
+
+// What `test` says of `clause`, one of those it cites; nothing when it left the clause
+// undecided (a property whose failing check broke another clause).
+std::optional<std::string> status_for(const test_outcome& test, const std::string& clause) {
+    if (test.clause_statuses.empty()) return test.status;
+    const auto found = test.clause_statuses.find(clause);
+    if (found == test.clause_statuses.end()) return std::nullopt;
+    return found->second;
+}
+
+// A clause whose own tests, those that check it alone, were all skipped (a feature the driver
+// does not declare: their reason says which) is not tested, whatever else cites it: a property
+// that passes, or fails for another clause, tells nothing of a feature it never used.
+std::optional<std::string> untested_reason(const std::vector<const test_outcome*>& tests) {
+    std::optional<std::string> reason;
+    for (const test_outcome* test : tests) {
+        if (test->clauses.size() != 1) continue;
+        if (test->status != "SKIP") return std::nullopt;
+        if (!reason) reason = test->message;
+    }
+    return reason;
 }
 
 }  // namespace
@@ -43,10 +62,22 @@ std::vector<clause_verdict> clause_verdicts(const std::vector<test_outcome>& out
         clause_verdict verdict;
         verdict.id = clause;
         verdict.tests = std::move(by_clause[clause]);
-        verdict.status = in_spec(clause) ? clause_status(verdict.tests) : "UNDEFINED";
+        std::vector<std::string> statuses;
         for (const test_outcome* test : verdict.tests) {
-            verdict.passed += test->status == "PASS";
-            if (test->status == "SKIP" && verdict.reason.empty()) verdict.reason = test->message;
+            if (const auto status = status_for(*test, clause)) statuses.push_back(*status);
+        }
+        verdict.passed = static_cast<int>(std::count(statuses.begin(), statuses.end(), "PASS"));
+        if (!in_spec(clause)) {
+            verdict.status = "UNDEFINED";
+        } else if (const auto reason = untested_reason(verdict.tests)) {
+            verdict.status = "SKIP";
+            verdict.reason = *reason;
+        } else {
+            verdict.status = clause_status(statuses);
+            for (const test_outcome* test : verdict.tests) {
+                if (test->status == "SKIP" && verdict.reason.empty())
+                    verdict.reason = test->message;
+            }
         }
         verdicts.push_back(std::move(verdict));
     }

@@ -9,6 +9,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "suggested_expectations.hpp"
+
 namespace startjoin::conformance {
 namespace {
 
@@ -93,6 +95,13 @@ expectations expectations::read(const std::string& path) {
         expected.mode = mode;
         expected.reason = entry.value("reason", "");
         if (expected.reason.empty()) throw bad("needs a 'reason': the real cause of the failure");
+        if (expected.reason.starts_with(cause_placeholder)) {
+            throw bad(
+                fmt::format("({}) 'reason' is still the placeholder that "
+                            "--suggest-expectations wrote: write the cause of the failure",
+                            entry.value("test", entry.contains("clause") ? entry["clause"].dump()
+                                                                         : std::string("?"))));
+        }
         expected.link = entry.value("link", "");
         expected.intermittent = entry.value("intermittent", false);
         expected.case_text = entry.value("case", "");
@@ -161,15 +170,20 @@ std::string cause(const expected_failure& expectation) {
 
 std::string apply_known_cases(const std::vector<const expected_failure*>& known,
                               const known_case_tally& tally, const std::string& status,
-                              std::string& message) {
+                              std::string& message,
+                              std::map<std::string, std::string>& clause_statuses) {
     std::string seen, stale;
     for (std::size_t i = 0; i < known.size(); ++i) {
         const int count = i < tally.seen.size() ? tally.seen[i] : 0;
         if (count > 0) {
+            for (const std::string& clause : known[i]->clauses) clause_statuses[clause] = "XFAIL";
             seen +=
                 fmt::format("\n  {} case{} of {} matched /{}/: {}", count, count == 1 ? "" : "s",
                             known[i]->clause_list(), known[i]->case_text, cause(*known[i]));
         } else if (status == "PASS" && !known[i]->intermittent && tally.ran_every_case) {
+            for (const std::string& clause : known[i]->clauses) {
+                if (!clause_statuses.contains(clause)) clause_statuses[clause] = "XPASS";
+            }
             stale += fmt::format("\n  no case of {} matched /{}/: remove the expectation ({})",
                                  known[i]->clause_list(), known[i]->case_text, cause(*known[i]));
         }

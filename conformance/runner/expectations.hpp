@@ -3,6 +3,7 @@
 // so expectations never go stale.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <regex>
 #include <string>
@@ -79,12 +80,18 @@ inline constexpr const char* known_cases_seen_key = "known_cases_seen";
 /// The property recording how many generated cases a property ran.
 inline constexpr const char* cases_run_key = "cases_run";
 inline constexpr const char* ran_every_case_key = "ran_every_case";
+/// The property recording the clause a failing property's check named ("[clause] ...").
+inline constexpr const char* failed_clause_key = "failed_clause";
+/// The property recording a failing property's deviations: a JSON array of [clause, what].
+inline constexpr const char* deviations_key = "deviations";
 
 /// `status` of a property with known cases applied: a property that held apart from them is
 /// XFAIL when every known case was seen, XPASS when one was not (although every case ran) and is
-/// not intermittent; any other status stays. `message` gains what was set aside and why.
+/// not intermittent; any other status stays. `message` gains what was set aside and why, and
+/// `clause_statuses` the clauses of the known cases: XFAIL for one seen, XPASS for one stale.
 std::string apply_known_cases(const std::vector<const expected_failure*>& known,
                               const known_case_tally& tally, const std::string& status,
-                              std::string& message);
+                              std::string& message,
+                              std::map<std::string, std::string>& clause_statuses);
 
 }  // namespace startjoin::conformance

@@ -32,6 +32,12 @@ constexpr const char* usage =
     "  --expectations FILE   the driver's known failures (JSON): a matching failure is XFAIL,\n"
     "                        a pass XPASS (which fails the run). The run is repeatable: its\n"
     "                        RapidCheck seed is 1 unless RC_PARAMS names one\n"
+    "  --suggest-expectations FILE  after the run, write to FILE an expectations file that\n"
+    "                        covers every deviation found (with --expectations: that file's\n"
+    "                        entries too, less those of tests that passed): one known case per\n"
+    "                        deviation of a property, one entry per other failing test. Each\n"
+    "                        new reason says TODO: the runner refuses the file until every\n"
+    "                        cause is written\n"
     "  --random-seed         with --expectations, pick a new seed all the same (a deviation\n"
     "                        seen with some seeds only shows up this way)\n"
     "  --driver-profile P    the profile (process or thread) the driver must declare: a\n"
@@ -132,6 +138,8 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
             parsed.reports.junit = std::move(junit);
         } else if (auto markdown = value_of("--report-markdown")) {
             parsed.reports.markdown = std::move(markdown);
+        } else if (auto suggested = value_of("--suggest-expectations")) {
+            parsed.reports.suggested_expectations = std::move(suggested);
         } else if (auto file = value_of("--expectations")) {
             parsed.expectations = std::move(file);
         } else if (auto profile = value_of("--driver-profile")) {
@@ -207,9 +215,11 @@ options parse_options(const std::vector<std::string>& original, int argc, char**
         }
     }
     // Found now, not after a run of minutes whose verdict would then be lost.
-    for (const auto& [flag, path] : {std::pair{"--report-json", &parsed.reports.json},
-                                     {"--report-junit", &parsed.reports.junit},
-                                     {"--report-markdown", &parsed.reports.markdown}}) {
+    for (const auto& [flag, path] :
+         {std::pair{"--report-json", &parsed.reports.json},
+          {"--report-junit", &parsed.reports.junit},
+          {"--report-markdown", &parsed.reports.markdown},
+          {"--suggest-expectations", &parsed.reports.suggested_expectations}}) {
         if (!*path) continue;
         if (const auto reason = unwritable_reason(**path)) {
             reject(fmt::format("cannot write the {} report to '{}': {}", flag, **path, *reason));

@@ -12,6 +12,7 @@ namespace startjoin::conformance {
 /// The report files the command line asks for; none set writes none.
 struct report_paths {
     std::optional<std::string> json, junit, markdown;
+    std::optional<std::string> suggested_expectations;  ///< --suggest-expectations
 };
 
 /// Why a report cannot be written to `path` ("folder 'out' does not exist", "it is a folder"),

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cancellation.hpp"
 #include "clauses.hpp"
@@ -18,6 +20,7 @@
 #include "report_markdown.hpp"
 #include "run_metadata.hpp"
 #include "startjoin/protocol/constants.hpp"
+#include "suggested_expectations.hpp"
 
 namespace startjoin::conformance {
 namespace {
@@ -103,6 +106,64 @@ known_case_tally tally_of(const ::testing::TestResult& result, std::size_t known
     return tally;
 }
 
+// The clauses a failing property's checks named, one per deviation it found (property_test
+// records them, comma-separated); empty if it named none.
+std::vector<std::string> failed_clauses_of(const ::testing::TestResult& result) {
+    std::vector<std::string> clauses;
+    for (int i = 0; i < result.test_property_count(); ++i) {
+        const ::testing::TestProperty& property = result.GetTestProperty(i);
+        if (std::string(property.key()) != failed_clause_key) continue;
+        const std::string value = property.value();
+        for (std::size_t start = 0; start <= value.size();) {
+            const std::size_t comma = std::min(value.find(',', start), value.size());
+            if (comma > start) clauses.push_back(value.substr(start, comma - start));
+            start = comma + 1;
+        }
+    }
+    return clauses;
+}
+
+// The deviations a failing property recorded (property_test::report_deviations).
+std::vector<std::pair<std::string, std::string>> deviations_of(
+    const ::testing::TestResult& result) {
+    std::vector<std::pair<std::string, std::string>> deviations;
+    for (int i = 0; i < result.test_property_count(); ++i) {
+        const ::testing::TestProperty& property = result.GetTestProperty(i);
+        if (std::string(property.key()) != deviations_key) continue;
+        for (const nlohmann::json& entry : nlohmann::json::parse(property.value())) {
+            deviations.emplace_back(entry.at(0).get<std::string>(), entry.at(1).get<std::string>());
+        }
+    }
+    return deviations;
+}
+
+// What a property says of each clause it cites (test_outcome::clause_statuses): when it failed,
+// FAIL for the clauses its failing checks named and nothing for the others; when it held apart
+// from its known cases, PASS for every clause but theirs. Only clauses the test cites count.
+std::map<std::string, std::string> blame(const test_outcome& outcome,
+                                         const std::vector<std::string>& failed_clauses,
+                                         const std::map<std::string, std::string>& known) {
+    const auto cites = [&](const std::string& clause) {
+        return std::find(outcome.clauses.begin(), outcome.clauses.end(), clause) !=
+               outcome.clauses.end();
+    };
+    std::map<std::string, std::string> statuses;
+    if (outcome.status == "FAIL") {
+        for (const std::string& clause : failed_clauses) {
+            if (cites(clause)) statuses[clause] = "FAIL";
+        }
+        if (statuses.empty()) return {};  // it named no clause it cites: every one is FAIL
+    } else if ((outcome.status == "XFAIL" || outcome.status == "XPASS") && !known.empty()) {
+        for (const std::string& clause : outcome.clauses) statuses[clause] = "PASS";
+    } else {
+        return {};
+    }
+    for (const auto& [clause, status] : known) {
+        if (cites(clause) && statuses[clause] != "FAIL") statuses[clause] = status;
+    }
+    return statuses;
+}
+
 }  // namespace
 
 void note_driver(const hello_info& hello) { last_driver() = hello; }
@@ -168,15 +229,18 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
         outcome.status = "NOT RUN";
         outcome.message = "[NOT RUN] " + cancellation_reason() + "\n" + outcome.message;
     }
+    std::map<std::string, std::string> known_statuses;
     if (outcome.status == "NOT RUN") {
         // No verdict, so no expectation applies: an expected failure not run is not an XPASS.
     } else if (const auto known = expected_.known_cases(outcome.name); !known.empty()) {
         outcome.status = apply_known_cases(known, tally_of(*info.result(), known.size()),
-                                           outcome.status, outcome.message);
+                                           outcome.status, outcome.message, known_statuses);
     } else if (const expected_failure* expectation =
                    expected_.find(outcome.name, outcome.clauses)) {
         outcome.status = apply_expectation(*expectation, outcome.status, outcome.message);
     }
+    outcome.clause_statuses = blame(outcome, failed_clauses_of(*info.result()), known_statuses);
+    if (outcome.status != "NOT RUN") outcome.deviations = deviations_of(*info.result());
     if (worker_ && paths_.json) {
         if (!driver_written_ && last_driver()) {
             append_line({{"driver", to_json(*last_driver())}});
@@ -273,6 +337,13 @@ void write_reports(const report_paths& paths, const std::vector<test_outcome>& o
     if (paths.junit) write_report_file("--report-junit", *paths.junit, junit_report(outcomes));
     if (paths.markdown) {
         write_report_file("--report-markdown", *paths.markdown, markdown_report(outcomes, hello));
+    }
+    if (paths.suggested_expectations) {
+        const expectations& in_use = current_expectations();
+        write_report_file(
+            "--suggest-expectations", *paths.suggested_expectations,
+            suggested_expectations(outcomes,
+                                   in_use.empty() ? std::nullopt : std::optional(in_use.path())));
     }
 }
 

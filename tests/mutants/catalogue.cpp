@@ -23,6 +23,10 @@ class catalogued_implementation final : public adapter::reference_implementation
     adapter::description describe() const override {
         adapter::description about = reference_implementation::describe();
         about.implementation += "+mutant:" + chosen_.name;
+        std::erase_if(about.features, [&](const std::string& feature) {
+            return std::find(chosen_.undeclared.begin(), chosen_.undeclared.end(), feature) !=
+                   chosen_.undeclared.end();
+        });
         return about;
     }
     std::unique_ptr<process_object> create(target what) override {

@@ -31,6 +31,9 @@ struct mutant_entry {
     /// What the case server does before it forks each case (spec/protocol.md, "Cases"): a
     /// correct server does nothing; a mutant may leave something behind for the case.
     void (*before_case_fork)() = nullptr;
+    /// Optional features the mutant leaves out of its handshake (an implementation without
+    /// close(), say), so that their clauses are not tested.
+    std::vector<std::string> undeclared = {};
 };
 
 /// Adds `entry` to the catalogue; one static registrar per mutant.

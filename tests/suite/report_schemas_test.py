@@ -203,6 +203,7 @@ def check_expectations_schema(args, directory, cited):
         "an unknown mode": [dict(base, mode="explode")],
         "no reason": [{"test": test, "mode": "fail"}],
         "an empty reason": [dict(base, reason="")],
+        "the placeholder reason": [dict(base, reason="TODO: the cause: replace this")],
         "an unknown field": [dict(base, note="x")],
         "intermittent as text": [dict(base, intermittent="yes")],
         "a link that is no string": [dict(base, link=1)],
