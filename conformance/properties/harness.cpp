@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "deviations.hpp"
@@ -59,6 +60,13 @@ std::optional<std::string> named_clause(const std::string& failure) {
     return failure.substr(1, close - 1);
 }
 
+// STARTJOIN_FIRST_DEVIATION_ONLY=1: a property stops at its first deviation instead of
+// searching on, for a caller that only asks whether a clause fails (tools/mutation-score).
+bool first_deviation_only() {
+    const char* value = std::getenv("STARTJOIN_FIRST_DEVIATION_ONLY");
+    return value != nullptr && *value != '\0' && std::string(value) != "0";
+}
+
 std::string current_test_name() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     return std::string(info->test_suite_name()) + "." + info->name();
@@ -93,7 +101,11 @@ void property_test::run_case(const std::string& clause,
         ++cases_skipped_;
         return;
     }
-    if (failed_ && now - first_failure_ > scaled(shrinking_budget)) {
+    // A round's shrinking has its own budget, and the whole search (every round, generating
+    // and shrinking) stays within the two budgets together: searching on after a deviation
+    // never makes a property slower than one that stopped at it could be.
+    if (failed_ && (now - first_failure_ > scaled(shrinking_budget) ||
+                    now - started_ > scaled(generating_budget + shrinking_budget))) {
         stopped_ = stop::out_of_time;
         return;
     }
@@ -269,8 +281,8 @@ void property_test::run_property(const std::function<void()>& property) {
         if (result.is<rc::detail::FailureResult>()) {
             record_deviation(id, params, result.get<rc::detail::FailureResult>());
             const int left = configuration.testParams.maxSuccess - cases_run_;
-            if (replaying || stopped_ == stop::hung || left <= 0 || cases_skipped_ > 0 ||
-                clock::now() - started_ > scaled(generating_budget) ||
+            if (replaying || first_deviation_only() || stopped_ == stop::hung || left <= 0 ||
+                cases_skipped_ > 0 || clock::now() - started_ > scaled(generating_budget) ||
                 deviations_.all().size() >= max_deviations) {
                 break;
             }

@@ -16,9 +16,10 @@
 //     }
 //
 // Time budgets keep a slow driver within ctest's limits: a property generates cases for at most
-// 60 s and shrinks for at most 30 s (both times STARTJOIN_TIMEOUT_MULTIPLIER); it says so when
-// it stops early. The reference needs well under a second for all of a property's cases; a
-// CPython driver takes 0.1-0.4 s a case, bash 0.05 s.
+// 60 s and shrinks for at most 30 s (both times STARTJOIN_TIMEOUT_MULTIPLIER), all the rounds of
+// its search for more deviations included (deviations.hpp); it says so when it stops early. The
+// reference needs well under a second for all of a property's cases; a CPython driver takes 0.1-0.4
+// s a case, bash 0.05 s.
 //
 // Every case runs on a driver of its own, which ends the way a program ends (`shutdown`) once
 // the case is done, so its children's last events are in the history; then the whole history
@@ -110,7 +111,7 @@ class property_test : public conformance_test {
     std::optional<std::string> attempt(const std::string& clause,
                                        const std::function<void(case_context&)>& body);
     /// Counts `failure` as seen and returns true if it is a deviation found earlier in this run
-    /// or one of the known cases; `generating` says whether the property is not shrinking.
+    /// or one of the known cases.
     bool seen_before(const std::string& failure);
     /// Which of the test's known cases (expectations with a `case`) `failure` is, if any.
     std::optional<std::size_t> known_case_of(const std::string& failure) const;
