@@ -137,10 +137,8 @@ void property_test::run_fixed_case(const std::string& clause,
             record_known_cases();
             return;
         }
-        if (const auto broken = named_clause(*failure)) {
-            fixed_case_clause_ = *broken;
-            RecordProperty(failed_clause_key, *broken);
-        }
+        fixed_case_failure_ = *failure;
+        record_deviations();
         ADD_FAILURE() << current_test_name()
                       << " does not hold for a case of its fixed sweep: " << *failure;
     }
@@ -344,21 +342,25 @@ void property_test::record_deviation(const std::string& id, const rc::detail::Te
     deviations_.add(std::move(deviation));
 }
 
-void property_test::report_deviations(const std::string& id) {
-    const std::vector<found_deviation>& found = deviations_.all();
-    if (found.empty()) return;
-    // Only the clauses the failing checks name are blamed (reporting.cpp): the others the
-    // property cites are undecided by a run that stopped at these cases.
-    std::string clauses = fixed_case_clause_;
-    for (const found_deviation& deviation : found) {
-        if (deviation.clause) clauses += (clauses.empty() ? "" : ",") + *deviation.clause;
-    }
-    if (!clauses.empty()) RecordProperty(failed_clause_key, clauses);
+void property_test::record_deviations() {
+    // Each deviation's clause and what went wrong, for the report: only the clauses they name
+    // are blamed (reporting.cpp), the others the property cites are undecided by a run that
+    // stopped at these cases; --suggest-expectations makes known cases of them.
     nlohmann::json listed = nlohmann::json::array();
-    for (const found_deviation& deviation : found) {
+    if (fixed_case_failure_) {
+        const std::string what = fixed_case_failure_->substr(0, fixed_case_failure_->find("\n\n"));
+        listed.push_back({named_clause(what).value_or(""), what});
+    }
+    for (const found_deviation& deviation : deviations_.all()) {
         listed.push_back({deviation.clause.value_or(""), deviation.what});
     }
     RecordProperty(deviations_key, listed.dump());
+}
+
+void property_test::report_deviations(const std::string& id) {
+    const std::vector<found_deviation>& found = deviations_.all();
+    if (found.empty()) return;
+    record_deviations();
     for (std::size_t i = 0; i < found.size(); ++i) {
         if (found.size() == 1) {
             ADD_FAILURE() << found[i].report;

@@ -103,6 +103,8 @@ class property_test : public conformance_test {
     /// Records the failure RapidCheck found and shrank in this round as a deviation.
     void record_deviation(const std::string& id, const rc::detail::TestParams& params,
                           const rc::detail::FailureResult& failure);
+    /// Records every deviation (the fixed sweep's and the random ones) for the report.
+    void record_deviations();
     /// Fails the test once per deviation found, blaming the clauses their checks named.
     void report_deviations(const std::string& id);
     void run_case(const std::string& clause, const std::function<void(case_context&)>& body);
@@ -128,7 +130,8 @@ class property_test : public conformance_test {
     std::string last_failure_;              ///< the message of the last case that failed
     deviation_list deviations_;             ///< the distinct deviations this run found
     std::set<std::string> case_set_aside_;  ///< clauses of deviations the current case set aside
-    std::string fixed_case_clause_;         ///< the clause a failing fixed case named, if one did
+    /// The failure of the fixed sweep, if it failed: a deviation beside the random ones.
+    std::optional<std::string> fixed_case_failure_;
     /// The adapter's known deviations for this test, and how many cases showed each.
     std::vector<const expected_failure*> known_;
     std::vector<int> known_seen_;

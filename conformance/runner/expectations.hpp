@@ -80,8 +80,6 @@ inline constexpr const char* known_cases_seen_key = "known_cases_seen";
 /// The property recording how many generated cases a property ran.
 inline constexpr const char* cases_run_key = "cases_run";
 inline constexpr const char* ran_every_case_key = "ran_every_case";
-/// The property recording the clause a failing property's check named ("[clause] ...").
-inline constexpr const char* failed_clause_key = "failed_clause";
 /// The property recording a failing property's deviations: a JSON array of [clause, what].
 inline constexpr const char* deviations_key = "deviations";
 

@@ -106,23 +106,6 @@ known_case_tally tally_of(const ::testing::TestResult& result, std::size_t known
     return tally;
 }
 
-// The clauses a failing property's checks named, one per deviation it found (property_test
-// records them, comma-separated); empty if it named none.
-std::vector<std::string> failed_clauses_of(const ::testing::TestResult& result) {
-    std::vector<std::string> clauses;
-    for (int i = 0; i < result.test_property_count(); ++i) {
-        const ::testing::TestProperty& property = result.GetTestProperty(i);
-        if (std::string(property.key()) != failed_clause_key) continue;
-        const std::string value = property.value();
-        for (std::size_t start = 0; start <= value.size();) {
-            const std::size_t comma = std::min(value.find(',', start), value.size());
-            if (comma > start) clauses.push_back(value.substr(start, comma - start));
-            start = comma + 1;
-        }
-    }
-    return clauses;
-}
-
 // The deviations a failing property recorded (property_test::report_deviations).
 std::vector<std::pair<std::string, std::string>> deviations_of(
     const ::testing::TestResult& result) {
@@ -138,10 +121,9 @@ std::vector<std::pair<std::string, std::string>> deviations_of(
 }
 
 // What a property says of each clause it cites (test_outcome::clause_statuses): when it failed,
-// FAIL for the clauses its failing checks named and nothing for the others; when it held apart
+// FAIL for the clauses its deviations named and nothing for the others; when it held apart
 // from its known cases, PASS for every clause but theirs. Only clauses the test cites count.
 std::map<std::string, std::string> blame(const test_outcome& outcome,
-                                         const std::vector<std::string>& failed_clauses,
                                          const std::map<std::string, std::string>& known) {
     const auto cites = [&](const std::string& clause) {
         return std::find(outcome.clauses.begin(), outcome.clauses.end(), clause) !=
@@ -149,7 +131,7 @@ std::map<std::string, std::string> blame(const test_outcome& outcome,
     };
     std::map<std::string, std::string> statuses;
     if (outcome.status == "FAIL") {
-        for (const std::string& clause : failed_clauses) {
+        for (const auto& [clause, what] : outcome.deviations) {
             if (cites(clause)) statuses[clause] = "FAIL";
         }
         if (statuses.empty()) return {};  // it named no clause it cites: every one is FAIL
@@ -239,8 +221,8 @@ void report_listener::OnTestEnd(const ::testing::TestInfo& info) {
                    expected_.find(outcome.name, outcome.clauses)) {
         outcome.status = apply_expectation(*expectation, outcome.status, outcome.message);
     }
-    outcome.clause_statuses = blame(outcome, failed_clauses_of(*info.result()), known_statuses);
     if (outcome.status != "NOT RUN") outcome.deviations = deviations_of(*info.result());
+    outcome.clause_statuses = blame(outcome, known_statuses);
     if (worker_ && paths_.json) {
         if (!driver_written_ && last_driver()) {
             append_line({{"driver", to_json(*last_driver())}});
