@@ -86,9 +86,8 @@ bool channel_pump::pump_until(clock::time_point deadline, const std::function<bo
             {driver_exited_ ? -1 : driver_.pidfd(), POLLIN, 0},
             {watched_ready_at_ ? -1 : watched_fd_, POLLIN, 0},
         };
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-        if (left.count() <= 0) return false;
-        const int ready = ::poll(watched, 6, static_cast<int>(left.count()));
+        if (clock::now() >= deadline) return false;
+        const int ready = ::poll(watched, 6, poll_timeout(deadline));
         if (ready < 0) {
             if (errno == EINTR) continue;
             throw_errno("poll");

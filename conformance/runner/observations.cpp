@@ -53,15 +53,13 @@ join_timing join_with_timeout(session& driver, const std::string& process, doubl
     const auto id = driver.send({{"op", "join"}, {"process", process}, {"timeout", timeout}});
     if (!must_end) {
         seen.bound = fmt::format("its timeout plus the tolerance, {:.3f}s", waiting.count());
-        seen.answer =
-            driver.await_until(id, sent + std::chrono::duration_cast<clock::duration>(waiting));
+        seen.answer = driver.await_until(id, later(sent, waiting));
     } else if (!watched) {
         seen.bound = fmt::format("the tolerance, {:.3f}s", tolerance.count());
         seen.answer = driver.await_within(id, tolerance);
     } else {
         // An end seen before the call counts from the call.
-        const clock::time_point overall = sent + std::chrono::duration_cast<clock::duration>(
-                                                     watch.ended_already ? tolerance : waiting);
+        const clock::time_point overall = later(sent, watch.ended_already ? tolerance : waiting);
         seen.answer = driver.await_until(id, overall, watch.pidfd.get(), tolerance);
         if (const auto ended = driver.child_end_seen()) {
             seen.bound = fmt::format(

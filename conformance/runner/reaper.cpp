@@ -77,9 +77,7 @@ bool kill_and_reap(pid_t child, clock::time_point deadline) {
     ::pidfd_send_signal(pidfd.get(), SIGKILL, nullptr, 0);
     pollfd watch{pidfd.get(), POLLIN, 0};
     for (;;) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-        const int ready = ::poll(&watch, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+        const int ready = ::poll(&watch, 1, poll_timeout(deadline));
         if (ready > 0) break;
         if (ready == 0) return false;
         if (errno != EINTR) return false;
@@ -106,8 +104,7 @@ std::vector<int> living_children(clock::time_point settle) {
         pollfd watch{pidfd.get(), POLLIN, 0};
         int ready;
         do {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(settle - clock::now());
-            ready = ::poll(&watch, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+            ready = ::poll(&watch, 1, poll_timeout(settle));
         } while (ready < 0 && errno == EINTR);
         if (ready == 0) living.push_back(child);
     }

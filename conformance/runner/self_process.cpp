@@ -80,9 +80,8 @@ int reap(const child& process) {
 
 std::optional<int> wait_or_kill(const child& process, clock::time_point deadline) {
     for (bool killed = false;;) {
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
         pollfd ready{process.pidfd.get(), POLLIN, 0};
-        const int count = ::poll(&ready, 1, static_cast<int>(std::max<long>(0, left.count())));
+        const int count = ::poll(&ready, 1, poll_timeout(deadline));
         if (count < 0 && errno != EINTR) throw_errno("poll");
         if (count > 0) return reap(process);
         if (clock::now() < deadline) continue;

@@ -273,9 +273,7 @@ std::optional<reply> session::await_until(std::uint64_t id, clock::time_point de
     pump_->watch_also(child_pidfd);
     pump_until(deadline, [&] { return settled() || pump_->watched_ready_at().has_value(); });
     if (const auto ended = pump_->watched_ready_at(); ended && !settled()) {
-        pump_until(
-            std::min(deadline, *ended + std::chrono::duration_cast<clock::duration>(after_end)),
-            settled);
+        pump_until(std::min(deadline, later(*ended, after_end)), settled);
     }
     child_end_seen_ = pump_->watched_ready_at();
     pump_->watch_also(-1);

@@ -1,7 +1,10 @@
 // Every deadline of the runner, scaled by one environment multiplier for slow machines.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cmath>
 
 namespace startjoin::conformance {
 
@@ -15,9 +18,25 @@ double timeout_multiplier();
 /// `base` scaled by the multiplier.
 seconds scaled(seconds base);
 
+/// The moment `span` after `from`. Spans come from drivers' and generators' timeouts too
+/// (join(timeout=1e300)), so one beyond a century counts as a century: converted as it is, it
+/// would overflow the clock's 64-bit count and wrap to a moment in the past, which a later
+/// `deadline - now` wraps back into a wait without end.
+inline clock::time_point later(clock::time_point from, seconds span) {
+    constexpr seconds century(100.0 * 365 * 24 * 3600);
+    const seconds bounded =
+        std::isnan(span.count()) ? century : std::clamp(span, -century, century);
+    return from + std::chrono::duration_cast<clock::duration>(bounded);
+}
+
 /// The moment `span` from now.
-inline clock::time_point deadline_after(seconds span) {
-    return clock::now() + std::chrono::duration_cast<clock::duration>(span);
+inline clock::time_point deadline_after(seconds span) { return later(clock::now(), span); }
+
+/// The milliseconds poll() waits to reach `deadline`: rounded up, 0 once it has passed, and at
+/// most poll's int (a wait of a century is more than 24 days).
+inline int poll_timeout(clock::time_point deadline) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
+    return static_cast<int>(std::clamp<long long>(left.count(), 0, INT_MAX));
 }
 
 namespace timeouts {

@@ -11,6 +11,7 @@
 #include "observations.hpp"
 #include "pidfd.hpp"
 #include "profile.hpp"
+#include "timeouts.hpp"
 #include "unique_fd.hpp"
 
 namespace startjoin::conformance {
@@ -113,9 +114,7 @@ class executor {
         pollfd exited{found->second.get(), POLLIN, 0};
         const auto deadline = deadline_after(timeouts::reply());
         for (;;) {
-            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now());
-            const int ready =
-                ::poll(&exited, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+            const int ready = ::poll(&exited, 1, poll_timeout(deadline));
             if (ready > 0) return;
             if (ready == 0) {
                 throw driver_timeout(fmt::format("{} did not end within {:.1f}s", end.process,

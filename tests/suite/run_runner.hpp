@@ -1,6 +1,10 @@
 // Runs startjoin-conformance as a user would, and reads back its JSON report.
 #pragma once
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -32,5 +36,24 @@ runner_result run_runner(const std::vector<std::string>& arguments,
 
 /// The driver command of a fake driver written in sh: `body` runs after a valid handshake.
 std::string fake_driver(const std::string& body);
+
+/// A spec directory for one test, holding `markdown` as bad.md (so messages name spec/bad.md);
+/// removed with the object.
+class temporary_spec {
+  public:
+    explicit temporary_spec(const std::string& markdown)
+        : directory_(
+              std::filesystem::temp_directory_path() /
+              ("startjoin-spec-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
+        std::filesystem::create_directories(directory_);
+        std::ofstream(directory_ / "bad.md") << markdown;
+    }
+    ~temporary_spec() { std::filesystem::remove_all(directory_); }
+    std::string path() const { return directory_.string(); }
+
+  private:
+    static inline int counter_ = 0;
+    std::filesystem::path directory_;
+};
 
 }  // namespace startjoin::suite_tests

@@ -243,24 +243,6 @@ TEST(BrokenDriver, NoDescendantOutlivesTheTest) {
     EXPECT_FALSE(alive) << "pid " << escapee << " outlived the runner\n" << run.output;
 }
 
-// A spec directory written for one test.
-class temporary_spec {
-  public:
-    explicit temporary_spec(const std::string& markdown)
-        : directory_(
-              std::filesystem::temp_directory_path() /
-              ("startjoin-spec-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++))) {
-        std::filesystem::create_directories(directory_);
-        std::ofstream(directory_ / "bad.md") << markdown;
-    }
-    ~temporary_spec() { std::filesystem::remove_all(directory_); }
-    std::string path() const { return directory_.string(); }
-
-  private:
-    static inline int counter_ = 0;
-    std::filesystem::path directory_;
-};
-
 TEST(SpecScenarios, AFalseExpectationFailsAtItsLineWithTheTranscript) {
     const temporary_spec spec(
         "### [join.after-exit] join() returns after exit\n"
