@@ -230,8 +230,17 @@ std::string clause_page(const site_model& model, const clause_text& clause) {
                                 escape_html(section.title));
         }
     }
-    html +=
-        "<article class=\"spec\" id=\"spec-text\">\n" + markdown_to_html(markdown) + "</article>\n";
+    std::string text = markdown_to_html(markdown);
+    // md4c drops the brackets of a reference link; the spec's readers know clauses by them.
+    for (const clause_text& other : model.spec.clauses) {
+        const std::string link = fmt::format("<a href=\"{0}.html\">{0}</a>", other.id);
+        const std::string bracketed = fmt::format("<a href=\"{0}.html\">[{0}]</a>", other.id);
+        for (std::size_t at = text.find(link); at != std::string::npos;
+             at = text.find(link, at + bracketed.size())) {
+            text.replace(at, link.size(), bracketed);
+        }
+    }
+    html += "<article class=\"spec\" id=\"spec-text\">\n" + text + "</article>\n";
     html +=
         "<section class=\"results\" id=\"results\">\n<h2>Results</h2>\n<table class=\"results\">\n"
         "<thead><tr><th>implementation</th><th>status</th><th>details</th></tr></thead>\n<tbody>\n";

@@ -249,7 +249,8 @@ TEST(ReportHtml, ClausePageRendersTheSpecTextWithLinksToClauses) {
     const site_model model = two_runs_and_a_hostile_one();
     const std::string html = clause_page(model, model.spec.clauses[0]);
     EXPECT_NE(html.find("<strong>Rule.</strong> <code>join()</code> blocks."), std::string::npos);
-    EXPECT_NE(html.find("<a href=\"join.repeatable.html\">join.repeatable</a>"), std::string::npos)
+    EXPECT_NE(html.find("<a href=\"join.repeatable.html\">[join.repeatable]</a>"),
+              std::string::npos)
         << html;
     EXPECT_NE(html.find("<pre><code class=\"language-scenario\">process child: wait finish"),
               std::string::npos);
