@@ -178,10 +178,11 @@ std::string matrix_page(const site_model& model) {
         html += fmt::format(
             "<th scope=\"col\" class=\"implementation\" data-column=\"{}\" data-score=\"{}\">"
             "<span class=\"name\">{}</span><span class=\"version\">{}</span>"
-            "<span class=\"started\">{}</span><span class=\"score\">{}</span></th>",
+            "<span class=\"started\" title=\"{}\">{}</span><span class=\"score\">{}</span></th>",
             index, each.passed,
             escape_html(each.run.implementation.empty() ? each.run.file : each.run.implementation),
-            escape_html(each.run.version), escape_html(each.run.started), score_text(each, model));
+            escape_html(each.run.version), escape_html(each.run.started),
+            escape_html(each.run.started.substr(0, 10)), score_text(each, model));
     }
     html += "</tr></thead>\n";
     for (const spec_section& section : model.spec.sections) {
