@@ -74,8 +74,8 @@ std::string causes_html(const std::vector<failure_cause>& causes) {
 }
 
 // What a report says of one clause: its status, a SKIP's reason, and each test citing it with
-// its message, deviations and the causes its expectations gave.
-// `page` is the way to the clause's page.
+// its message, deviations and the causes its expectations gave. `page` is the way to the
+// clause's page.
 std::string cell_details(const cell& result, const clause_text& clause, const run_info& run,
                          const std::string& page) {
     std::string html =
@@ -84,7 +84,7 @@ std::string cell_details(const cell& result, const clause_text& clause, const ru
     if (!result.reason.empty()) html += "<p class=\"reason\">" + linkify(result.reason) + "</p>\n";
     if (result.tests.empty()) html += "<p>No test of this report cites the clause.</p>\n";
     bool any_cause = false;
-    html += "<ul class=\"tests\">\n";
+    if (!result.tests.empty()) html += "<ul class=\"tests\">\n";
     for (const cited_test& test : result.tests) {
         html += fmt::format("<li><code>{}</code> {}\n", escape_html(test.name),
                             status_badge(test.status));
@@ -99,7 +99,7 @@ std::string cell_details(const cell& result, const clause_text& clause, const ru
         any_cause = any_cause || !test.causes.empty();
         html += "</li>\n";
     }
-    html += "</ul>\n";
+    if (!result.tests.empty()) html += "</ul>\n";
     if (is_failing(result.status) && !any_cause) {
         html += "<p class=\"cause none\">No expectation records a cause for this failure.</p>\n";
     }
