@@ -167,7 +167,8 @@ std::string matrix_page(const site_model& model) {
         }
     }
     html +=
-        "</select></label>\n<button type=\"button\" id=\"sort-score\">Sort by score</button>\n"
+        "</select></label>\n<button type=\"button\" id=\"sort-score\" aria-pressed=\"false\">Sort "
+        "by score</button>\n"
         "</div>\n";
 
     html +=
@@ -276,26 +277,39 @@ std::string diff_page(const site_model& model) {
             escape_html(old_run.run.started), each.new_column + 1, escape_html(new_run.run.started),
             changes.regressions.size(), changes.fixed.size(), changes.changed.size(),
             changes.added.size(), changes.removed.size());
-        const auto message_of = [&](const std::string& test) -> std::string {
-            for (const conformance::test_outcome& outcome : new_run.tests) {
-                if (outcome.name == test) return outcome.message;
+        // The test as the new report has it, else as the old one (a removed test).
+        const auto outcome_of = [&](const std::string& test) -> const conformance::test_outcome* {
+            for (const column* run : {&new_run, &old_run}) {
+                for (const conformance::test_outcome& outcome : run->tests) {
+                    if (outcome.name == test) return &outcome;
+                }
             }
-            return "";
+            return nullptr;
         };
         const auto list = [&](const char* title, const char* kind,
                               const std::vector<status_change>& changes_of_kind) {
             if (changes_of_kind.empty()) return;
             html += fmt::format(
                 "<h3>{} ({})</h3>\n<table class=\"changes {}\">\n<thead><tr>"
-                "<th>test</th><th>before</th><th>now</th><th>message now</th>"
+                "<th>test</th><th>clauses</th><th>before</th><th>now</th><th>message now</th>"
                 "</tr></thead>\n<tbody>\n",
                 title, changes_of_kind.size(), kind);
             for (const status_change& change : changes_of_kind) {
+                const conformance::test_outcome* outcome = outcome_of(change.test);
+                std::string clauses;
+                for (const std::string& clause :
+                     outcome ? outcome->clauses : std::vector<std::string>{}) {
+                    // Only a clause of the spec has a page to link.
+                    clauses += model.spec.find(clause) != nullptr
+                                   ? fmt::format("<a href=\"clauses/{0}.html\">[{0}]</a> ", clause)
+                                   : "[" + escape_html(clause) + "] ";
+                }
                 const std::string message =
-                    change.new_status.empty() ? "" : message_of(change.test);
+                    change.new_status.empty() || outcome == nullptr ? "" : outcome->message;
                 html += fmt::format(
-                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                    escape_html(change.test),
+                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
+                    "tr>\n",
+                    escape_html(change.test), clauses,
                     change.old_status.empty() ? "(absent)" : status_badge(change.old_status),
                     change.new_status.empty() ? "(absent)" : status_badge(change.new_status),
                     message.empty() ? "" : "<pre class=\"message\">" + linkify(message) + "</pre>");

@@ -223,6 +223,10 @@ TEST(ReportHtml, DiffsConsecutiveRunsOfOneImplementation) {
     EXPECT_EQ(model.diffs[0].changes.regressions[0].test, "Join.Blocks");
     const std::string html = diff_page(model);
     EXPECT_NE(html.find("1 new failures"), std::string::npos);
+    EXPECT_NE(html.find("<td><code>Join.Blocks</code></td><td><a "
+                        "href=\"clauses/join.after-exit.html\">[join.after-exit]</a>"),
+              std::string::npos)
+        << html;
     EXPECT_EQ(html.find("<script>alert"), std::string::npos);
 }
 
