@@ -1,11 +1,14 @@
 // startjoin-report merge A.json B.json ... -o OUT.json
 // startjoin-report diff OLD.json NEW.json
+// startjoin-report html REPORT.json... -o SITE/ [--spec PATH]
 // Works on the JSON reports of startjoin-conformance (--report-json): merges the reports of
-// shards into one, or lists what changed between two runs. Exit status: 0 done (diff: no
-// regression), 1 diff found a regression, 2 usage or input error (nothing written).
+// shards into one, lists what changed between two runs, or builds the dashboard of any number of
+// runs. Exit status: 0 done (diff: no regression), 1 diff found a regression, 2 usage or input
+// error (nothing written).
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -13,6 +16,9 @@
 #include "diff.hpp"
 #include "merge.hpp"
 #include "report_file.hpp"
+#include "site_model.hpp"
+#include "site_writer.hpp"
+#include "spec_reader.hpp"
 
 namespace {
 
@@ -21,12 +27,17 @@ using namespace startjoin::report_tool;
 constexpr const char* usage =
     "usage: startjoin-report merge REPORT.json... -o OUT.json\n"
     "       startjoin-report diff OLD.json NEW.json\n"
+    "       startjoin-report html REPORT.json... -o SITE/ [--spec PATH]\n"
     "\n"
     "Reads JSON reports of startjoin-conformance (--report-json, format version 2).\n"
     "  merge  the reports of shards of one driver as one report: the union of the tests,\n"
     "         clause verdicts and totals recomputed, \"merged_from\" naming the inputs\n"
     "  diff   what changed per test: regressions first, then fixed, other changes, added,\n"
     "         removed\n"
+    "  html   a static site (open SITE/index.html, no server needed): the clause x report\n"
+    "         matrix with scores and interop, a page per clause with its text from the spec,\n"
+    "         what changed between reports of one implementation. --spec: spec/start-join.md\n"
+    "         or its folder (default: the installed spec, else the source tree's)\n"
     "Exit status: 0 done (diff: no regression), 1 diff found a regression, 2 usage or\n"
     "input error.\n";
 
@@ -69,6 +80,36 @@ int diff(const std::vector<std::string>& arguments) {
     return changes.has_regression() ? 1 : 0;
 }
 
+int html(const std::vector<std::string>& arguments) {
+    std::vector<std::string> paths;
+    std::string output, spec;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        if (arguments[i] == "-o" || arguments[i] == "--output" || arguments[i] == "--spec") {
+            if (i + 1 == arguments.size()) return usage_error(arguments[i] + " needs a path");
+            (arguments[i] == "--spec" ? spec : output) = arguments[i + 1];
+            ++i;
+        } else if (arguments[i].starts_with("-")) {
+            return usage_error("unknown option " + arguments[i]);
+        } else {
+            paths.push_back(arguments[i]);
+        }
+    }
+    if (output.empty()) return usage_error("html needs -o SITE/ (the folder to write)");
+    if (paths.empty()) return usage_error("html needs at least one report");
+    // Every input is read and checked before anything is written.
+    spec_text text =
+        read_spec_text(spec.empty() ? default_spec_path() : std::filesystem::path(spec));
+    std::vector<report_file> inputs;
+    for (const std::string& path : paths) inputs.push_back(read_report(path));
+    const site_model model = build_site_model(std::move(text), inputs);
+    write_site(model, output);
+    fmt::print("{}: {} report{}, {} clauses, interop {}/{}\n",
+               (std::filesystem::path(output) / "index.html").string(), inputs.size(),
+               inputs.size() == 1 ? "" : "s", model.spec.clauses.size(), model.interop,
+               model.spec.clauses.size());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,6 +123,7 @@ int main(int argc, char** argv) {
     try {
         if (arguments[0] == "merge") return merge(rest);
         if (arguments[0] == "diff") return diff(rest);
+        if (arguments[0] == "html") return html(rest);
     } catch (const report_error& error) {
         fmt::print(stderr, "startjoin-report: {}\n", error.what());
         return 2;

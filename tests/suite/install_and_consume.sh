@@ -2,7 +2,7 @@
 # suite.install-and-consume BUILD_DIR SOURCE_DIR [PREFIX]: installs BUILD_DIR into a fresh
 # prefix, moves the prefix (an installation must not depend on where it was installed), and
 # checks, with the source tree hidden, that the installed runner finds its own spec, that the
-# installed startjoin-conform runs it, and that examples/consumer, configured against that prefix
+# installed startjoin-conform runs it (and builds the dashboard with --html), and that examples/consumer, configured against that prefix
 # alone, builds its driver and registers and runs its conformance tests with ctest, labelled
 # with their spec sections and clauses, its expected failure passing as XFAIL with its reason.
 # With PREFIX (an extracted package, tests/suite/packages.sh), checks that prefix instead of
@@ -79,6 +79,14 @@ hide_source timeout 120 "$conform" reference --report-json "$work/conform.json" 
 grep -q '^== conformance: reference$' "$work/conform.log" && grep -q 'clauses: 1 passed' "$work/conform.log" ||
   { cat "$work/conform.log" >&2; fail "startjoin-conform printed no summary of one passing clause"; }
 grep -q '"join.orders-effects"' "$work/conform.json" || fail "startjoin-conform wrote no JSON report"
+# --html: the dashboard of that run, from the spec installed beside startjoin-report.
+hide_source timeout 120 "$conform" reference --html "$work/site" -- -j 1 \
+  --gtest_filter=Scenario.JoinOrdersEffects >"$work/html.log" 2>&1 ||
+  { cat "$work/html.log" >&2; fail "startjoin-conform reference --html failed"; }
+grep -q "the spec <code>$prefix/share/startjoin/spec/start-join.md</code>" "$work/site/index.html" &&
+  grep -q 'data-clause="join.orders-effects"' "$work/site/index.html" &&
+  [ -f "$work/site/clauses/join.orders-effects.html" ] ||
+  { cat "$work/html.log" >&2; fail "startjoin-conform --html built no site from the installed spec"; }
 expect_usage_error() {
   local status=0 expected=$1; shift
   hide_source timeout 60 "$conform" "$@" >"$work/usage.log" 2>&1 || status=$?
